@@ -1,0 +1,27 @@
+"""Shared hypothesis strategies: the valid input space of simulate()."""
+from hypothesis import strategies as st
+
+from helpers import ROUTE_KEYS, ROUTES
+
+routes = st.sampled_from(ROUTE_KEYS)
+doses_mg = st.floats(min_value=0.1, max_value=1000.0, allow_nan=False, allow_infinity=False)
+weights_kg = st.floats(min_value=10.0, max_value=150.0)
+windows_min = st.floats(min_value=5.0, max_value=3000.0)
+fractions = st.floats(min_value=0.0, max_value=1.0)
+
+
+@st.composite
+def simulate_kwargs(draw):
+    """Keyword arguments for simulate() drawn from everything it accepts."""
+    route = draw(routes)
+    t_end = draw(windows_min)
+    kwargs = dict(route=route, dose_mg=draw(doses_mg), weight_kg=draw(weights_kg), t_end_min=t_end,
+                  dt_min=draw(st.floats(min_value=t_end / 2000, max_value=t_end / 2)))
+    n_doses = draw(st.integers(min_value=1, max_value=6))
+    if n_doses > 1:
+        kwargs.update(n_doses=n_doses, interval_min=draw(st.floats(min_value=1.0, max_value=1440.0)))
+    if ROUTES[route].is_infusion:
+        kwargs["infusion_min"] = draw(st.floats(min_value=0.5, max_value=600.0))
+    if ROUTES[route].has_swallowed_part:
+        kwargs["swallowed_fraction"] = draw(fractions)
+    return kwargs
