@@ -45,13 +45,17 @@ def _dose_inputs(pathways, dose_times_min, dose_mg):
     return [(p, t0, dose_mg * p.share) for t0 in dose_times_min for p in pathways]
 
 
-def _pathway_response(modes: Modes, pathway: Pathway, t_min, *, integral=False):
-    """Amount in every compartment (or its time integral) per mg reaching the pathway."""
+def _pathway_response(modes: Modes, pathway: Pathway, t_min, *, integral=False, central_only=False):
+    """Amount in every compartment (or its time integral) per mg entering the pathway.
+
+    With ``central_only`` just the central compartment's row is returned.
+    """
     tau = np.asarray(t_min, dtype=float) - pathway.lag_min
     per_mode = mode_response(modes.rates_per_min[..., :, None], tau[..., None, :],
                              ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
                              integral=integral)
-    return pathway.availability * (modes.amounts @ per_mode)
+    weights = modes.amounts[..., 0, :] if central_only else modes.amounts
+    return pathway.availability * (weights @ per_mode)
 
 
 def _released_fraction(pathway: Pathway, tau):
@@ -76,10 +80,19 @@ class Simulation:
     t_min: np.ndarray = field(repr=False)
     conc_ng_ml: np.ndarray = field(repr=False)
     bioavailability: float
-    auc_ng_min_ml: float
     clearance_l_min: float
     _modes: Modes = field(repr=False, compare=False)
     _pathways: tuple = field(repr=False, compare=False)
+
+    @cached_property
+    def auc_ng_min_ml(self) -> float:
+        """Area under the curve over the simulated window (exact, not a trapezoid sum), ng min/mL."""
+        t_end = np.array([self.t_min[-1]])
+        area_mg_min = sum(amount * _pathway_response(self._modes, pathway, t_end - t0,
+                                                     integral=True, central_only=True)[0]
+                          for pathway, t0, amount in
+                          _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg))
+        return float(area_mg_min / self._modes.volumes_l[0] * NG_ML_PER_MG_L)
 
     @property
     def cmax_ng_ml(self) -> float:
@@ -228,15 +241,12 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     dose_times = (interval_min or 0.0) * np.arange(n_doses, dtype=float)
     conc_per_mg = NG_ML_PER_MG_L / modes.volumes_l[0]
     conc = np.zeros_like(t)
-    auc = 0.0
     for pathway, t0, amount in _dose_inputs(pathways, dose_times, dose_mg):
-        conc += amount * conc_per_mg * _pathway_response(modes, pathway, t - t0)[0]
-        auc += amount * conc_per_mg * _pathway_response(
-            modes, pathway, np.array([t_end_min - t0]), integral=True)[0, 0]
+        conc += amount * conc_per_mg * _pathway_response(modes, pathway, t - t0, central_only=True)
     return Simulation(
         route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=infusion_min if chosen.is_infusion else None,
         swallowed_fraction=swallowed_fraction, model=disposition.key, t_min=t,
         conc_ng_ml=conc, bioavailability=sum(p.share * p.availability for p in pathways),
-        auc_ng_min_ml=float(auc), clearance_l_min=float(modes.clearance_l_min),
+        clearance_l_min=float(modes.clearance_l_min),
         _modes=modes, _pathways=pathways)

@@ -1,0 +1,85 @@
+"""`make bench`: speed figures, printed side by side. Never asserted in the test suite.
+
+Sections (each can be run alone: python benchmarks/run_benchmarks.py engine):
+  engine    one 24-hour simulation on a 1-minute grid: closed form vs scipy solve_ivp (LSODA)
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from helpers import MODELS, ROUTES, simulate
+
+
+def median_us(func, repeats: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        func()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def _ode_for(route: str, dose_mg: float, weight_kg: float):
+    """The same model as plain ODEs (one depot per pathway, then 3 compartments)."""
+    volumes, clearance, flows = MODELS["kamp2020"].scaled(weight_kg)
+    pathways = ROUTES[route].pathways()
+    n = len(pathways)
+    k10 = clearance / volumes[0]
+    k1p, kp1 = flows / volumes[0], flows / volumes[1:]
+
+    def rhs(t, x):
+        dx = np.zeros_like(x)
+        central = x[n]
+        for d, p in enumerate(pathways):
+            tau = t - p.lag_min
+            rate_in = dose_mg * p.share / p.release_min if p.release_min > 0 and 0 <= tau < p.release_min else 0.0
+            if p.ka_per_min is None:
+                dx[n] += rate_in
+            else:
+                dx[d] = rate_in - p.ka_per_min * x[d]
+                dx[n] += p.availability * p.ka_per_min * x[d]
+        dx[n] += -(k10 + k1p.sum()) * central + (kp1 * x[n + 1:]).sum()
+        dx[n + 1:] = k1p * central - kp1 * x[n + 1:]
+        return dx
+
+    x0 = np.zeros(n + len(volumes))
+    for d, p in enumerate(pathways):
+        if p.release_min == 0:
+            x0[n if p.ka_per_min is None else d] += dose_mg * p.share
+    return rhs, x0, n, volumes[0]
+
+
+def bench_engine() -> None:
+    t_eval = np.arange(0.0, 1441.0)
+    print("Engine: one 24-hour simulation, 1-minute grid (1441 points), 70 kg, Kamp 2020")
+    print(f"{'route':<15}{'closed form (us)':>18}{'solve_ivp LSODA (us)':>22}{'ratio':>9}{'max rel diff':>14}")
+    ratios = []
+    for route in ("iv_bolus", "iv_infusion", "intramuscular", "intranasal", "sublingual", "oral", "rectal"):
+        dose = 35.0
+        closed = median_us(lambda: simulate(route, dose_mg=dose, weight_kg=70.0, t_end_min=1440, dt_min=1.0), 200)
+        rhs, x0, central, v1 = _ode_for(route, dose, 70.0)
+
+        def run_ode():
+            return solve_ivp(rhs, (0.0, 1440.0), x0, method="LSODA", t_eval=t_eval, rtol=1e-8, atol=1e-10)
+        ode = median_us(run_ode, 7, warmup=1)
+        reference = run_ode().y[central] / v1 * 1000.0
+        ours = simulate(route, dose_mg=dose, weight_kg=70.0, t_end_min=1440).conc_ng_ml
+        rel = np.max(np.abs(ours - reference)) / reference.max()
+        ratios.append(ode / closed)
+        print(f"{route:<15}{closed:>18.0f}{ode:>22.0f}{ode / closed:>8.0f}x{rel:>14.1e}")
+    print(f"median speed-up over solve_ivp: {statistics.median(ratios):.0f}x (goal: at least 100x)\n")
+
+
+SECTIONS = {"engine": bench_engine}
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or list(SECTIONS)
+    for name in chosen:
+        SECTIONS[name]()

@@ -1,0 +1,78 @@
+"""Plot style shared by the explorer, the notebooks and the validation figures.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable with
+the common colour-vision deficiencies; line styles vary too, so pinned
+curves differ by more than colour. Figures are plain ``matplotlib.figure.Figure``
+objects on the Agg canvas: no pyplot state, identical in JupyterLab, Voila
+and tests.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .effects import EFFECT_RANGES
+
+__all__ = ["OKABE_ITO", "ROUTE_COLOURS", "BAND_COLOURS", "LINE_STYLES", "DISCLAIMER",
+           "new_figure", "shade_effect_ranges", "plot_simulation"]
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+ROUTE_COLOURS = {
+    "iv_bolus": OKABE_ITO["black"], "iv_infusion": OKABE_ITO["blue"],
+    "intramuscular": OKABE_ITO["vermillion"], "intranasal": OKABE_ITO["bluish_green"],
+    "sublingual": OKABE_ITO["reddish_purple"], "oral": OKABE_ITO["orange"],
+    "rectal": OKABE_ITO["sky_blue"],
+}
+BAND_COLOURS = {"analgesia": OKABE_ITO["bluish_green"], "dissociation": OKABE_ITO["orange"],
+                "anaesthesia": OKABE_ITO["reddish_purple"]}
+LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2))]
+DISCLAIMER = "Teaching simulation, not dosing guidance."
+
+
+def new_figure(width_in: float = 8.0, height_in: float = 4.5, dpi: int = 100) -> Figure:
+    """A figure on its own Agg canvas (no pyplot, so nothing is shown twice in a notebook)."""
+    figure = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def shade_effect_ranges(ax, *, x_label_pos: float = 0.995, fontsize: float = 9.0):
+    """Shade each reported effect range with its label at the right edge; returns the artists."""
+    artists = []
+    for key, effect in EFFECT_RANGES.items():
+        colour = BAND_COLOURS[key]
+        artists.append(ax.axhspan(effect.low_ng_ml, effect.high_ng_ml, color=colour, alpha=0.13, lw=0))
+        for level in (effect.low_ng_ml, effect.high_ng_ml):
+            artists.append(ax.axhline(level, color=colour, lw=0.6, alpha=0.6))
+    return artists
+
+
+def plot_simulation(ax, sim, *, label: str | None = None, colour: str | None = None, **line_kwargs):
+    """Draw a simulation's concentration against time in hours; returns the line."""
+    colour = colour or ROUTE_COLOURS.get(sim.route, OKABE_ITO["black"])
+    (line,) = ax.plot(sim.t_min / 60.0, sim.conc_ng_ml, color=colour, label=label, **line_kwargs)
+    ax.set_xlabel("Time after first dose (h)")
+    ax.set_ylabel("Plasma ketamine (ng/mL)")
+    return line
+
+
+def nice_ceiling(value: float) -> float:
+    """Smallest of 1, 1.5, 2, 3, 5, 7.5 x 10^k that is >= value.
+
+    Examples
+    --------
+    >>> [nice_ceiling(v) for v in (0.9, 1.0, 140.0, 260.0, 2401.0)]
+    [1.0, 1.0, 150.0, 300.0, 3000.0]
+    """
+    if value <= 0:
+        return 1.0
+    exponent = np.floor(np.log10(value))
+    for step in (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0):
+        candidate = step * 10.0 ** exponent
+        if candidate >= value * (1 - 1e-12):
+            return float(candidate)
+    return float(10.0 ** (exponent + 1))
