@@ -18,6 +18,7 @@ class EffectRange:
 
     key: str
     label: str
+    short_label: str
     low_ng_ml: float
     high_ng_ml: float
     sources: tuple[str, ...]
@@ -33,7 +34,8 @@ def _load() -> dict[str, EffectRange]:
     for key, table in load_data_file("effect_ranges.toml").items():
         numbers = parameters_in(table)
         sources = tuple(dict.fromkeys(s for p in numbers.values() for s in p.source))
-        ranges[key] = EffectRange(key=key, label=table["label"], low_ng_ml=numbers["low_ng_ml"].value,
+        ranges[key] = EffectRange(key=key, label=table["label"], short_label=table["short_label"],
+                                  low_ng_ml=numbers["low_ng_ml"].value,
                                   high_ng_ml=numbers["high_ng_ml"].value, sources=sources,
                                   parameters=numbers)
     return ranges
