@@ -122,6 +122,22 @@ class Simulation:
     def dose_times_min(self) -> np.ndarray:
         return (self.interval_min or 0.0) * np.arange(self.n_doses, dtype=float)
 
+    def conc_at(self, t_min) -> np.ndarray:
+        """Exact concentration (ng/mL) at any times (min), on or off the grid.
+
+        Examples
+        --------
+        >>> sim = simulate("oral", 50, 70, t_end_min=600)
+        >>> bool(np.isclose(sim.conc_at(120.0), sim.conc_ng_ml[120]))
+        True
+        """
+        t = np.atleast_1d(np.asarray(t_min, dtype=float))
+        conc = np.zeros_like(t)
+        for pathway, t0, amount in _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg):
+            conc += amount * _pathway_response(self._modes, pathway, t - t0, central_only=True)
+        conc *= NG_ML_PER_MG_L / self._modes.volumes_l[0]
+        return conc if np.ndim(t_min) else conc[0]
+
     def time_above_min(self, threshold_ng_ml: float) -> float:
         """Minutes of the window spent at or above a concentration (grid estimate)."""
         above = self.conc_ng_ml >= threshold_ng_ml
@@ -239,10 +255,10 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
     t = time_grid(t_end_min, dt_min)
     dose_times = (interval_min or 0.0) * np.arange(n_doses, dtype=float)
-    conc_per_mg = NG_ML_PER_MG_L / modes.volumes_l[0]
     conc = np.zeros_like(t)
     for pathway, t0, amount in _dose_inputs(pathways, dose_times, dose_mg):
-        conc += amount * conc_per_mg * _pathway_response(modes, pathway, t - t0, central_only=True)
+        conc += amount * _pathway_response(modes, pathway, t - t0, central_only=True)
+    conc *= NG_ML_PER_MG_L / modes.volumes_l[0]
     return Simulation(
         route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=infusion_min if chosen.is_infusion else None,

@@ -1,0 +1,87 @@
+"""Self-checking tasks for the notebooks.
+
+A learner finds a slider setting or completes a line of code, then calls
+``check(task_id, answer)``. The check compares with the model's own answer,
+computed afresh, and says whether the answer is right, without printing it.
+The instructor guide lists every answer.
+
+Each task is registered with :func:`task`; its checker receives the
+learner's answer and returns ``(is_correct, hint)``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from .checks import check_choice
+
+__all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match"]
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    prompt: str
+    checker: Callable[[object], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a check; shows itself as one line in a notebook."""
+
+    task_id: str
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        mark = "\u2705 Correct" if self.correct else "\u274c Not yet"
+        return f"{mark} ({self.task_id}): {self.message}"
+
+    def _repr_html_(self) -> str:
+        colour = "#1b5e20" if self.correct else "#8a1c1c"
+        return f"<p style='color:{colour}; font-weight:bold'>{repr(self)}</p>"
+
+
+TASKS: dict[str, Task] = {}
+
+
+def task(task_id: str, prompt: str):
+    """Decorator registering a checker function under ``task_id``."""
+    def register(checker):
+        TASKS[task_id] = Task(task_id, prompt, checker)
+        return checker
+    return register
+
+
+def relative_match(answer, expected: float, rel_tol: float, what: str) -> tuple[bool, str]:
+    """Compare a numeric answer with the model's value without revealing the value."""
+    if answer is None or isinstance(answer, bool) or not isinstance(answer, (int, float)) \
+            or not math.isfinite(answer):
+        return False, f"enter {what} as a number (replace the ... or None)."
+    if abs(answer - expected) <= rel_tol * abs(expected):
+        return True, f"{what} is within {rel_tol:.0%} of the model's value."
+    direction = "high" if answer > expected else "low"
+    return False, f"{what} is too {direction}; look again at the curve and try once more."
+
+
+def check(task_id: str, answer) -> CheckResult:
+    """Check a learner's answer to a registered task.
+
+    Examples
+    --------
+    >>> @task("demo_double", "What is twice 21?")
+    ... def _demo(answer):
+    ...     return relative_match(answer, 42.0, 0.01, "your number")
+    >>> bool(check("demo_double", 42))
+    True
+    >>> check("demo_double", 40)
+    ❌ Not yet (demo_double): your number is too low; look again at the curve and try once more.
+    """
+    from . import lessons  # noqa: F401  (registers the notebooks' tasks on first use)
+    task_id = check_choice("task_id", task_id, TASKS)
+    correct, message = TASKS[task_id].checker(answer)
+    return CheckResult(task_id, bool(correct), message)

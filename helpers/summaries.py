@@ -1,0 +1,57 @@
+"""Small tables of simulation results for notebook text.
+
+A :class:`Table` shows as HTML in JupyterLab and as aligned plain text
+elsewhere; the plain text is what nbval compares, so numbers stated in a
+notebook are re-checked every time the tests run.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .routes import ROUTES
+
+__all__ = ["Table", "simulation_table"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of already formatted cells under a header."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+    def __repr__(self) -> str:
+        widths = [max(len(str(r[i])) for r in (self.header, *self.rows)) for i in range(len(self.header))]
+        lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+                 for row in (self.header, *self.rows)]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(([self.caption] if self.caption else []) + lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                       for row in self.rows)
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def simulation_table(simulations, caption: str = "") -> Table:
+    """Cmax, Tmax, AUC and bioavailable dose of several simulations, one row each.
+
+    Examples
+    --------
+    >>> from helpers import simulate
+    >>> print(simulation_table([simulate("iv_bolus", 35, 70, t_end_min=60)]))
+    route     dose (mg)  Cmax (ng/mL)  Tmax (h:mm)  AUC window (ng h/mL)  reaches blood (mg)
+    --------  ---------  ------------  -----------  --------------------  ------------------
+    IV bolus  35         1400          0:00         162                   35.0
+    """
+    rows = []
+    for sim in simulations:
+        hours, minutes = divmod(int(round(sim.tmax_min)), 60)
+        rows.append((ROUTES[sim.route].label, f"{sim.total_dose_mg:g}", f"{sim.cmax_ng_ml:.0f}",
+                     f"{hours}:{minutes:02d}", f"{sim.auc_ng_min_ml / 60:.0f}", f"{sim.bioavailable_dose_mg:.1f}"))
+    return Table(("route", "dose (mg)", "Cmax (ng/mL)", "Tmax (h:mm)", "AUC window (ng h/mL)",
+                  "reaches blood (mg)"), tuple(rows), caption)
