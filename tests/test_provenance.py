@@ -1,0 +1,51 @@
+"""The provenance table lists every number of the model with a source and a status."""
+from helpers.bibliography import BIBLIOGRAPHY
+from helpers.disposition import MODELS
+from helpers.effects import EFFECT_RANGES
+from helpers.parameters import STATUSES
+from helpers.provenance import (provenance_table, provenance_table_html,
+                                provenance_table_markdown, status_counts)
+from helpers.routes import ROUTES
+
+ROWS = provenance_table()
+
+
+def _catalogue():
+    for group, items in (("route", ROUTES), ("disposition model", MODELS),
+                         ("effect range", EFFECT_RANGES)):
+        for key, item in items.items():
+            for name, parameter in item.parameters.items():
+                yield group, key, name, parameter
+
+
+def test_row_count_equals_parameter_count():
+    assert len(ROWS) == len(list(_catalogue()))
+
+
+def test_every_catalogue_number_appears_with_its_value():
+    by_place = {(r["group"], r["where"], r["name"]): r for r in ROWS}
+    for group, key, name, parameter in _catalogue():
+        row = by_place[(group, key, name)]
+        assert row["value"] == parameter.value
+        assert row["unit"] == parameter.unit
+
+
+def test_sources_resolve_and_statuses_are_valid():
+    for row in ROWS:
+        assert row["source_keys"], row
+        assert all(key in BIBLIOGRAPHY for key in row["source_keys"]), row
+        assert row["sources"]
+        assert row["status"] in STATUSES
+        assert row["population"]
+
+
+def test_every_non_measured_number_has_a_note():
+    for row in ROWS:
+        if row["status"] != "measured":
+            assert row["note"].strip(), f"{row['where']}.{row['name']} ({row['status']}) has no note"
+
+
+def test_renderers_have_a_row_per_number():
+    assert provenance_table_html().count("<tr>") == len(ROWS) + 1
+    assert len(provenance_table_markdown().splitlines()) == len(ROWS) + 2
+    assert sum(status_counts().values()) == len(ROWS)
