@@ -22,9 +22,7 @@ def _first_author_surname(authors: str) -> str:
 
 def _short(key: str, entry: dict) -> str:
     if key in COURSE_SOURCES:
-        who = entry["author"] or entry["publisher"]
-        return f"{who}, {entry['publisher']} (source {entry['number']})" if entry["author"] \
-            else f"{who} (source {entry['number']})"
+        return f"{entry['short']} (source {entry['number']})"
     n_authors = entry["authors"].count(",") + 1
     surname = _first_author_surname(entry["authors"])
     if n_authors == 1 and "et al" not in entry["authors"]:
@@ -39,8 +37,8 @@ def _full(key: str, entry: dict) -> str:
     if key in COURSE_SOURCES:
         author = f"{entry['author']}. " if entry["author"] else ""
         return f"{author}\u201c{entry['title']}.\u201d {entry['publisher']} ({entry['kind']}; course source {entry['number']})."
-    text = (f"{entry['authors']} ({entry['year']}). {entry['title']}. {entry['journal']} "
-            f"{entry['volume']}:{entry['pages']}.")
+    where = f" {entry['volume']}:{entry['pages']}" if entry.get("volume") and entry.get("pages") else ""
+    text = f"{entry['authors']} ({entry['year']}). {entry['title']}. {entry['journal']}{where}."
     if entry.get("pmid"):
         text += f" PMID {entry['pmid']}."
     if entry.get("doi"):
@@ -54,7 +52,7 @@ def cite(key: str, style: str = "short") -> str:
     Examples
     --------
     >>> cite("levine_actify")
-    'Steven P. Levine, MD, Actify Neurotherapies (source 001)'
+    'Levine, Actify Neurotherapies (source 001)'
     >>> cite("npc_routes", style="full").startswith('\u201cKetamine Infusions - Routes')
     True
     """

@@ -27,13 +27,18 @@ _LEVINE_TABLE = {
 }
 
 
+_ROUTE_NOUN = {"iv_bolus": "IV route", "iv_infusion": "IV route", "intramuscular": "intramuscular route",
+               "intranasal": "nasal route", "sublingual": "sublingual route", "oral": "oral route",
+               "rectal": "rectal route"}
+
+
 def bioavailability_sentence(route: str) -> str:
     """One sentence: source 001's bioavailability for the route, its cited studies, and the model's value."""
     route = check_choice("route", route, ROUTES)
     chosen = ROUTES[route]
     quoted, studies = _LEVINE_TABLE[route]
     cited = f", citing {' and '.join(cite(s) for s in studies)}" if studies else ""
-    text = f"Levine (source 001) puts {chosen.label.lower()} bioavailability at {quoted}{cited}."
+    text = f"Levine (source 001) puts the bioavailability of the {_ROUTE_NOUN[route]} at {quoted}{cited}."
     if chosen.has_swallowed_part:
         text += (f" The model uses {chosen.bioavailability:.0%} when {chosen.default_swallowed_fraction:.0%} "
                  f"of the dose is swallowed (the swallowed part only gets the oral "
