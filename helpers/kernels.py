@@ -51,12 +51,12 @@ def convolved_decay(rate_a, rate_b, t_min):
     return np.exp(-slow * t) * spread
 
 
-def _convolved(lam, ka, t, minus_decay_m1, ka_decay):
-    """convolved_decay(lam, ka, t) reusing exp(-lam t) - 1 and exp(-ka t)."""
+def _convolved(lam, ka, t, lam_decay_m1, ka_decay_m1):
+    """convolved_decay(lam, ka, t) reusing exp(-lam t) - 1 and exp(-ka t) - 1."""
     gap = ka - lam
-    well_separated = np.abs(gap) >= _NEAR_EQUAL_GAP * np.maximum(ka, lam)
-    if np.all(well_separated):
-        return ((minus_decay_m1 + 1.0) - ka_decay) / gap
+    if (np.abs(gap) >= _NEAR_EQUAL_GAP * np.maximum(ka, lam)).all():
+        # (exp(-lam t) - exp(-ka t)) / (ka - lam); the two "- 1" cancel exactly
+        return (lam_decay_m1 - ka_decay_m1) * (1.0 / gap)
     return convolved_decay(lam, ka, t)
 
 
@@ -66,20 +66,22 @@ def _running_integral(lam, t, ka, level):
     Times are clipped at 0, where every level except an instant direct input is 0.
     """
     t = np.maximum(t, 0.0)
+    inv_lam = 1.0 / lam
     lam_decay_m1 = np.expm1(-lam * t)              # exp(-lam t) - 1
     if ka is None:
         if level == 0:
             return 1.0 + lam_decay_m1
-        integral_1 = -lam_decay_m1 / lam           # integral of exp(-lam s) over 0..t
-        return integral_1 if level == 1 else (t + lam_decay_m1 / lam) / lam
+        if level == 1:                              # integral of exp(-lam s) over 0..t
+            return -lam_decay_m1 * inv_lam
+        return (t + lam_decay_m1 * inv_lam) * inv_lam
     ka_decay_m1 = np.expm1(-ka * t)
-    conv = _convolved(lam, ka, t, lam_decay_m1, 1.0 + ka_decay_m1)
+    conv = _convolved(lam, ka, t, lam_decay_m1, ka_decay_m1)
     if level == 0:
         return ka * conv
     if level == 1:                                  # d conv/dt = exp(-ka t) - lam conv
-        return -(lam_decay_m1 / lam + conv)
+        return -(lam_decay_m1 * inv_lam + conv)
     # second integral: (t - I_lam) / lam - (I_ka - conv) / lam, with I_x = integral of exp(-x s)
-    return (t + lam_decay_m1 / lam + ka_decay_m1 / ka + conv) / lam
+    return ((t + ka_decay_m1 / ka) + lam_decay_m1 * inv_lam + conv) * inv_lam
 
 
 def mode_response(lam, t_min, *, ka_per_min=None, release_min=0.0, integral=False):
