@@ -397,7 +397,7 @@ def plot_study_curves(observations, *, model: str = DEFAULT_MODEL, n_columns: in
     """The model's curve for each study situation with its observed points on top.
 
     One panel per (study, route, dose, weight); observed Cmax at its Tmax
-    (or at the model's Tmax when the study gives no time) and concentrations
+    (else at the first sample time, else at the model's Tmax) and concentrations
     at stated times are drawn as markers. Returns a Figure.
     """
     groups: dict[tuple, list[Observation]] = {}
@@ -410,7 +410,7 @@ def plot_study_curves(observations, *, model: str = DEFAULT_MODEL, n_columns: in
         raise ValueError("plot_study_curves needs at least one observation of a "
                          "concentration or peak time; got none")
     n_rows = math.ceil(len(groups) / n_columns)
-    fig = new_figure(11.0, 2.6 * n_rows)
+    fig = new_figure(11.0, 2.8 * n_rows)
     for index, ((study, route, dose, weight, infusion), members) in enumerate(groups.items()):
         ax = fig.add_subplot(n_rows, n_columns, index + 1)
         times = [m.t_min for m in members if m.t_min is not None]
@@ -420,18 +420,20 @@ def plot_study_curves(observations, *, model: str = DEFAULT_MODEL, n_columns: in
         colour = ROUTE_COLOURS[route]
         ax.plot(sim.t_min, sim.conc_ng_ml, color=colour, lw=1.4)
         tmax_obs = next((m.value for m in members if m.quantity == "tmax_min"), None)
+        first_sample = next((m.first_sample_min for m in members if m.first_sample_min), None)
+        peak_time = tmax_obs if tmax_obs is not None else first_sample
         for m in members:
             hollow = not m.comparable
             style = dict(s=40, edgecolors=OKABE_ITO["black"], linewidths=1.0, zorder=3,
                          facecolors="none" if hollow else OKABE_ITO["black"])
             if m.quantity == "cmax_ng_ml":
-                ax.scatter(tmax_obs if tmax_obs is not None else sim.tmax_min, m.value, **style)
+                ax.scatter(peak_time if peak_time is not None else sim.tmax_min, m.value, **style)
             elif m.quantity == "conc_ng_ml_at_t":
                 ax.scatter(m.t_min, m.value, **style)
         if tmax_obs is not None:
             ax.axvline(tmax_obs, color=OKABE_ITO["black"], lw=0.7, ls=":")
         label = members[0]
-        ax.set_title(f"{cite(study)}: {ROUTES[route].label}, {label.dose_text}, {weight:g} kg",
+        ax.set_title(f"{cite(study)}\n{ROUTES[route].label}, {label.dose_text}, {weight:g} kg",
                      fontsize=8)
         ax.tick_params(labelsize=7)
         ax.set_ylim(bottom=0)
