@@ -52,6 +52,8 @@ def test_time_to_fall_below_counts_from_end_of_infusion_and_last_dose():
     conc = reference_conc_ng_ml("iv_infusion", 35.0, 70.0, t, infusion_min=40.0)
     assert time_to_fall_below(infusion, 100.0) == pytest.approx(t[np.flatnonzero(conc >= 100.0)[-1]] - 40.0,
                                                                 abs=0.3)
+    default_duration = simulate("iv_infusion", 35.0, 70.0, t_end_min=400.0)   # 40 min by default
+    assert time_to_fall_below(default_duration, 100.0) == pytest.approx(time_to_fall_below(infusion, 100.0))
     repeated = simulate("iv_bolus", 35.0, 70.0, n_doses=2, interval_min=300.0, t_end_min=700.0)
     single = simulate("iv_bolus", 35.0, 70.0, t_end_min=400.0)
     assert time_to_fall_below(repeated, 100.0) > time_to_fall_below(single, 100.0)   # leftover first dose
