@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .routes import ROUTES
 
-__all__ = ["Table", "simulation_table"]
+__all__ = ["Table", "simulation_table", "bioavailability_table"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,42 @@ def simulation_table(simulations, caption: str = "") -> Table:
                      f"{hours}:{minutes:02d}", f"{sim.auc_ng_min_ml / 60:.0f}", f"{sim.bioavailable_dose_mg:.1f}"))
     return Table(("route", "dose (mg)", "Cmax (ng/mL)", "Tmax (h:mm)", "AUC window (ng h/mL)",
                   "reaches blood (mg)"), tuple(rows), caption)
+
+
+_TABLE_ROUTES = ("iv_bolus", "intramuscular", "intranasal", "sublingual", "oral", "rectal")
+
+
+def bioavailability_table(caption: str = "") -> Table:
+    """Source 001's bioavailability table beside the model's values, one row per route.
+
+    Columns: what Levine, Actify Neurotherapies (source 001) gives, the
+    primary studies it names, the bioavailability the model uses and the
+    published range the model records. IV is one row (bolus and infusion
+    both deliver the whole dose).
+
+    Examples
+    --------
+    IV delivers the whole dose by definition; the oral value is the 0.20 of
+    Yanagihara 2003, inside source 001's 17-27%:
+
+    >>> table = bioavailability_table()
+    >>> [row[0] for row in table.rows]
+    ['Intravenous', 'Intramuscular', 'Intranasal', 'Sublingual', 'Oral', 'Rectal']
+    >>> table.rows[0][3], table.rows[4][1], table.rows[4][3], table.rows[4][4]
+    ('100%', '17-27%', '20%', '17-27%')
+    """
+    from .bibliography import cite
+    from .source_notes import _LEVINE_TABLE
+
+    rows = []
+    for key in _TABLE_ROUTES:
+        route = ROUTES[key]
+        quoted, studies = _LEVINE_TABLE[key]
+        low, high = route.bioavailability_range
+        published = f"{low:.0%}" if low == high else f"{low * 100:.0f}-{high:.0%}"
+        label = "Intravenous" if key == "iv_bolus" else route.label
+        rows.append((label, quoted, "; ".join(cite(s) for s in studies) or "(by definition)",
+                     f"{route.bioavailability:.0%}", published))
+    return Table(("route", "source 001 says", "studies source 001 names", "model uses", "published range in model"),
+                 tuple(rows), caption)
+
