@@ -94,6 +94,12 @@ class Simulation:
                           _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg))
         return float(area_mg_min / self._modes.volumes_l[0] * NG_ML_PER_MG_L)
 
+    @cached_property
+    def norketamine_ng_ml(self) -> np.ndarray:
+        """Plasma norketamine on the time grid, ng/mL (see :mod:`helpers.norketamine`)."""
+        from .norketamine import norketamine_conc_ng_ml
+        return norketamine_conc_ng_ml(self)
+
     @property
     def cmax_ng_ml(self) -> float:
         """Highest concentration on the time grid, ng/mL."""

@@ -15,12 +15,16 @@ from scipy.linalg import expm
 from helpers import MODELS, ROUTES
 
 
-def _system(model_key, weight_kg, pathways):
-    volumes, clearance, flows = MODELS[model_key].scaled(weight_kg)
+def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None):
+    """Rate matrix. ``disposition`` = (volumes, clearance, flows) overrides the model's;
+    ``metabolite`` = (fm, f_first_pass, (V_nk, Vp_nk), CL_nk, Q_nk) appends two
+    norketamine states (centre, peripheral) after the first-pass state."""
+    volumes, clearance, flows = (MODELS[model_key].scaled(weight_kg) if disposition is None
+                                 else disposition)
     n_depots, n_cmt = len(pathways), len(volumes)
     central = n_depots
     eliminated, first_pass = n_depots + n_cmt, n_depots + n_cmt + 1
-    size = first_pass + 1
+    size = first_pass + 1 + (2 if metabolite is not None else 0)
     a = np.zeros((size, size))
     a[central, central] -= clearance / volumes[0]
     a[eliminated, central] += clearance / volumes[0]
@@ -35,14 +39,32 @@ def _system(model_key, weight_kg, pathways):
             a[d, d] -= pathway.ka_per_min
             a[central, d] += pathway.availability * pathway.ka_per_min
             a[first_pass, d] += (1 - pathway.availability) * pathway.ka_per_min
+    if metabolite is not None:
+        fm, f_fp, (v_nk, vp_nk), cl_nk, q_nk = metabolite
+        nk, nk_p = first_pass + 1, first_pass + 2
+        a[nk, central] += fm * clearance / volumes[0]
+        for d, pathway in enumerate(pathways):
+            if pathway.ka_per_min is not None:
+                a[nk, d] += f_fp * (1 - pathway.availability) * pathway.ka_per_min
+        a[nk, nk] -= (cl_nk + q_nk) / v_nk
+        a[nk_p, nk] += q_nk / v_nk
+        a[nk_p, nk_p] -= q_nk / vp_nk
+        a[nk, nk_p] += q_nk / vp_nk
     return a, central, volumes[0]
 
 
 def reference_amounts(route, dose_mg, weight_kg, t_min, *, infusion_min=None, n_doses=1,
-                      interval_min=0.0, swallowed_fraction=None, model="kamp2020"):
-    """State amounts (mg) at each time in ``t_min``; also returns the central index and V1."""
-    pathways = ROUTES[route].pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
-    a, central, v1 = _system(model, weight_kg, pathways)
+                      interval_min=0.0, swallowed_fraction=None, model="kamp2020",
+                      pathways=None, disposition=None, metabolite=None):
+    """State amounts (mg) at each time in ``t_min``; also returns the central index and V1.
+
+    ``pathways`` and ``disposition`` (volumes, clearance, flows) override the
+    catalogue's (one simulated patient); ``metabolite`` adds norketamine
+    states as the last two columns (see ``_system``).
+    """
+    if pathways is None:
+        pathways = ROUTES[route].pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
+    a, central, v1 = _system(model, weight_kg, pathways, disposition, metabolite)
     size = a.shape[0]
     boluses, rates = [], []   # (time, state, mg) and (start, stop, state, mg/min)
     for k in range(n_doses):
