@@ -17,8 +17,8 @@ def test_equivalent_infusion_rate():
 def test_spray_accumulation_ratio():
     # last interval / first interval of the reference curve, by trapezoids
     t = np.linspace(0.0, 1440.0, 2881)
-    conc = reference_conc_ng_ml("intranasal", 40.0, 70.0, t, n_doses=6, interval_min=240.0)
-    first, last = t <= 240.0, t >= 1200.0
+    conc = reference_conc_ng_ml("intranasal", 40.0, 70.0, t, n_doses=8, interval_min=180.0)
+    first, last = t <= 180.0, t >= 1260.0
     ratio = np.trapezoid(conc[last], t[last]) / np.trapezoid(conc[first], t[first])
     assert check("05_spray_accumulation_ratio", float(ratio))
     assert not check("05_spray_accumulation_ratio", 1.0)

@@ -4,7 +4,7 @@ from ..exercises import relative_match, task
 from ..simulation import simulate
 
 TROCHE_MG, TROCHE_INTERVAL_H = 60.0, 8.0
-SPRAY_MG, SPRAY_INTERVAL_H, SPRAY_DOSES = 40.0, 4.0, 6
+SPRAY_MG, SPRAY_INTERVAL_H, SPRAY_DOSES = 40.0, 3.0, 8
 
 
 @task("05_equivalent_infusion_rate",
@@ -17,7 +17,7 @@ def _equivalent_infusion_rate(answer):
 
 
 @task("05_spray_accumulation_ratio",
-      "Six 40-mg nasal sprays, one every 4 h, in a 70-kg adult: what is the accumulation ratio "
+      "Eight 40-mg nasal sprays, one every 3 h, in a 70-kg adult: what is the accumulation ratio "
       "(mean level in the last interval / mean level in the first)?")
 def _spray_accumulation_ratio(answer):
     interval_min = SPRAY_INTERVAL_H * 60.0
