@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import blended_transform_factory
 
 from .effects import EFFECT_RANGES
 
@@ -40,14 +41,24 @@ def new_figure(width_in: float = 8.0, height_in: float = 4.5, dpi: int = 100) ->
     return figure
 
 
-def shade_effect_ranges(ax, *, x_label_pos: float = 0.995, fontsize: float = 9.0):
-    """Shade each reported effect range with its label at the right edge; returns the artists."""
+def shade_effect_ranges(ax, *, labels: bool = True, fontsize: float = 8.5):
+    """Shade each reported effect range; with ``labels``, name it just inside the right edge.
+
+    Labels sit at the range's upper bound, so they stay inside the band and
+    are hidden by matplotlib's clipping when the band is off the axes.
+    Returns the artists.
+    """
     artists = []
     for key, effect in EFFECT_RANGES.items():
         colour = BAND_COLOURS[key]
         artists.append(ax.axhspan(effect.low_ng_ml, effect.high_ng_ml, color=colour, alpha=0.13, lw=0))
         for level in (effect.low_ng_ml, effect.high_ng_ml):
             artists.append(ax.axhline(level, color=colour, lw=0.6, alpha=0.6))
+        if labels:
+            transform = blended_transform_factory(ax.transAxes, ax.transData)
+            artists.append(ax.text(0.99, effect.high_ng_ml, effect.short_label, transform=transform,
+                                   ha="right", va="top", fontsize=fontsize, color=colour,
+                                   fontweight="bold", clip_on=True))
     return artists
 
 
