@@ -26,6 +26,7 @@ from .effects import EFFECT_RANGES
 from .plotting import (BAND_COLOURS, DISCLAIMER, LINE_STYLES, OKABE_ITO, ROUTE_COLOURS,
                        new_figure, nice_ceiling, shade_effect_ranges)
 from .routes import ROUTES
+from .population import simulate_population
 from .simulation import simulate
 from .source_notes import source_panel_html
 
@@ -38,6 +39,8 @@ DOSE_RANGES = {  # unit: (min, max, step); mg limits cover every mg/kg dose at 1
     "mg": (0.5, 1500.0, 0.5),
 }
 GRID_POINTS = 1200           # samples across the time window
+BAND_PATIENTS = 300          # simulated patients behind the variability bands (fixed seed)
+BAND_PERCENTILES = (5, 25, 75, 95)
 LOG_FLOOR_NG_ML = 1.0
 MAX_PINS = len(LINE_STYLES) * 2
 
@@ -80,11 +83,14 @@ class RouteExplorer:
     controls : dict of ipywidgets
         ``route``, ``dose_unit``, ``dose``, ``weight``, ``infusion_min``,
         ``n_doses``, ``interval_h``, ``swallowed_fraction``, ``window_h``,
-        ``log_scale``, ``projector``, ``pin``, ``clear_pins``.
+        ``log_scale``, ``variability``, ``norketamine``, ``projector``, ``pin``,
+        ``clear_pins``.
     figure : matplotlib.figure.Figure
         The figure drawn on (Agg canvas).
     simulation : helpers.Simulation
         The current curve.
+    population : helpers.population.Population or None
+        The simulated patients behind the variability bands (when shown).
     """
 
     def __init__(self, route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight_kg: float = 70.0,
@@ -97,6 +103,8 @@ class RouteExplorer:
         check_choice("window_h", window_h, [str(w) for w in WINDOW_OPTIONS_H]) if not isinstance(
             window_h, int) else check_choice("window_h", str(window_h), [str(w) for w in WINDOW_OPTIONS_H])
         self._holding = False
+        self.population = None
+        self.bands = []
         self.pins: list[dict] = []
         self.controls = self._make_controls(route, dose_mg_per_kg, weight_kg, window_h, projector)
         self.figure = new_figure(8.0, 4.6)
@@ -156,6 +164,11 @@ class RouteExplorer:
                                                 layout=wide(), continuous_update=True),
             "log_scale": widgets.Checkbox(value=False, description="Logarithmic concentration axis",
                                           style=style, indent=False),
+            "variability": widgets.Checkbox(
+                value=False, description="Show between-patient variability (5-95th and 25-75th percentile bands)",
+                style=style, indent=False, layout=wide()),
+            "norketamine": widgets.Checkbox(value=False, description="Show norketamine", style=style,
+                                            indent=False),
             "projector": widgets.Checkbox(value=projector, description="Projector mode (large text)",
                                           style=style, indent=False),
             "pin": widgets.Button(description="Pin curve", icon="thumb-tack",
@@ -169,7 +182,8 @@ class RouteExplorer:
         banner = widgets.HTML(_STYLE + f"<div class='krl-banner'>{DISCLAIMER}</div>")
         controls = widgets.VBox([c["route"], c["dose_unit"], c["dose"], c["weight"], c["infusion_min"],
                                  c["n_doses"], c["interval_h"], c["swallowed_fraction"], c["window_h"],
-                                 c["log_scale"], c["projector"], widgets.HBox([c["pin"], c["clear_pins"]]),
+                                 c["log_scale"], c["variability"], c["norketamine"], c["projector"],
+                                 widgets.HBox([c["pin"], c["clear_pins"]]),
                                  self.readouts],
                                 layout=widgets.Layout(width="380px", min_width="320px"))
         plot_and_sources = widgets.VBox([self.image, self.source_panel],
@@ -304,7 +318,7 @@ class RouteExplorer:
         scale = getattr(self, "_font_scale", 1.0)
         ax = self.ax
         ax.clear()
-        shade_effect_ranges(ax)
+        shade_effect_ranges(ax, labels=False)   # labelled outside the axes below
         transform = blended_transform_factory(ax.transAxes, ax.transData)
         self._band_labels = []
         for key, effect in EFFECT_RANGES.items():
@@ -324,11 +338,51 @@ class RouteExplorer:
                          fontsize=8.0 * scale, color="#333333", va="bottom")
         (self.line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=2.4, animated=True, zorder=5)
         (self.peak_marker,) = ax.plot([], [], "o", color=OKABE_ITO["black"], ms=6 * scale, animated=True, zorder=6)
+        (self.norketamine_line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=1.8, ls="--", animated=True,
+                                           zorder=5)
+        self.overlay_note = ax.text(0.01, 0.97, "", transform=ax.transAxes, va="top", ha="left",
+                                    fontsize=8.5 * scale, color="#222222", zorder=7,
+                                    bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="#bbbbbb", alpha=0.85))
+        self.bands = []
         self.title = ax.set_title("", fontsize=11 * scale, loc="left")
         self.title.set_animated(True)   # changes with every setting: drawn live, not in the background
         self._pin_lines = []
         self._background = None
         self._y_top = None
+
+    def _update_overlays(self, sim, kwargs):
+        """Variability bands (percentiles of simulated patients) and the norketamine curve."""
+        c = self.controls
+        for band in self.bands:
+            band.remove()
+        self.bands = []
+        notes, peak = [], sim.cmax_ng_ml
+        t_h = sim.t_min / 60.0
+        if c["variability"].value:
+            options = {k: v for k, v in kwargs.items() if k not in ("route", "dose_mg", "weight_kg")}
+            self.population = simulate_population(kwargs["route"], kwargs["dose_mg"], kwargs["weight_kg"],
+                                                  n_patients=BAND_PATIENTS, seed=0, **options)
+            p5, p25, p75, p95 = self.population.percentile(BAND_PERCENTILES)
+            colour = ROUTE_COLOURS[sim.route]
+            floor = LOG_FLOOR_NG_ML * 0.5 if c["log_scale"].value else 0.0
+            for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30)):
+                band = self.ax.fill_between(t_h, np.maximum(low, floor), np.maximum(high, floor),
+                                            color=colour, alpha=alpha, lw=0, zorder=3, animated=True)
+                self.bands.append(band)
+            peak = max(peak, float(p95.max()))
+            notes.append(f"Bands: middle 50% and 90% of {BAND_PATIENTS} simulated patients")
+        else:
+            self.population = None
+        if c["norketamine"].value:
+            nk = sim.norketamine_ng_ml
+            self.norketamine_line.set_data(t_h, nk)
+            self.norketamine_line.set_color(ROUTE_COLOURS[sim.route])
+            peak = max(peak, float(nk.max()))
+            notes.append("Dashed: norketamine (metabolite)")
+        else:
+            self.norketamine_line.set_data([], [])
+        self.overlay_note.set_text("\n".join(notes))
+        return peak
 
     def _y_limits_for(self, peak_ng_ml: float) -> float:
         """Upper y limit with hysteresis, so small changes keep the cached background."""
@@ -360,7 +414,8 @@ class RouteExplorer:
                       title_fontsize=8 * self._font_scale, framealpha=0.9)
         self.figure.canvas.draw()
         self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-        self._background_key = (window_h, y_top, log_scale, len(self.pins), self._font_scale)
+        self._background_key = (window_h, y_top, log_scale, len(self.pins), self._font_scale,
+                                self.overlay_note.get_text())
 
     def update(self, full: bool = False):
         """Re-simulate and redraw for the current control values."""
@@ -369,8 +424,8 @@ class RouteExplorer:
         self.simulation = sim
         c = self.controls
         window_h, log_scale = c["window_h"].value, c["log_scale"].value
-        y_top = self._y_limits_for(sim.cmax_ng_ml)
-        key = (window_h, y_top, log_scale, len(self.pins), self._font_scale)
+        y_top = self._y_limits_for(self._update_overlays(sim, kwargs))
+        key = (window_h, y_top, log_scale, len(self.pins), self._font_scale, self.overlay_note.get_text())
         t_h = sim.t_min / 60.0
         self.line.set_data(t_h, sim.conc_ng_ml)
         self.line.set_color(ROUTE_COLOURS[sim.route])
@@ -383,6 +438,10 @@ class RouteExplorer:
         canvas = self.figure.canvas
         canvas.restore_region(self._background)
         self.ax.draw_artist(self.title)
+        for band in self.bands:
+            self.ax.draw_artist(band)
+        if c["norketamine"].value:
+            self.ax.draw_artist(self.norketamine_line)
         self.ax.draw_artist(self.line)
         self.ax.draw_artist(self.peak_marker)
         self.image.value = self._png()
@@ -405,6 +464,12 @@ class RouteExplorer:
             ("Bioavailable dose", f"{sim.bioavailable_dose_mg:,.1f} mg of {sim.total_dose_mg:,.1f} mg "
                                   f"({sim.bioavailability:.0%})"),
         ]
+        if self.population is not None:
+            low, high = np.percentile(self.population.conc_ng_ml.max(axis=1), [5, 95])
+            rows.insert(1, ("Peak, middle 90% of patients", f"{low:,.0f}-{high:,.0f} ng/mL"))
+        if self.controls["norketamine"].value:
+            nk = sim.norketamine_ng_ml
+            rows.append(("Norketamine peak", f"{nk.max():,.0f} ng/mL at {_hours_text(sim.t_min[int(np.argmax(nk))])}"))
         for effect in EFFECT_RANGES.values():
             rows.append((f"Time above {effect.low_ng_ml:,.0f} ng/mL ({html.escape(effect.label.split(' /')[0].lower())})",
                          _hours_text(sim.time_above_min(effect.low_ng_ml))))

@@ -6,10 +6,14 @@ import pytest
 
 from helpers import ROUTES, simulate
 from helpers.bibliography import cite
-from helpers.explorer import HOME_ROUTES, explore
+from helpers.explorer import BAND_PATIENTS, HOME_ROUTES, explore
+from helpers.population import simulate_population
 from helpers.source_notes import ROUTE_NOTES
 
 SLIDERS = ["dose", "weight", "infusion_min", "n_doses", "interval_h", "swallowed_fraction", "window_h"]
+CHECKBOXES = ["log_scale", "variability", "norketamine"]
+# (log_scale, variability, norketamine) combinations swept with every slider
+CHECKBOX_STATES = [(False, False, False), (True, True, True), (False, True, False)]
 
 
 @pytest.fixture
@@ -48,6 +52,60 @@ def _assert_line_is_simulation(app):
     assert np.allclose(app.line.get_ydata(), expected.conc_ng_ml, rtol=1e-12, atol=0)
 
 
+def _assert_overlays_match(app):
+    """Bands and norketamine curve equal independent recomputations (or are absent when off)."""
+    kwargs = _expected_kwargs(app)
+    if app.controls["variability"].value:
+        route, dose, weight = kwargs.pop("route"), kwargs.pop("dose_mg"), kwargs.pop("weight_kg")
+        pop = simulate_population(route, dose, weight, n_patients=BAND_PATIENTS, seed=0, **kwargs)
+        conc = pop.conc_ng_ml
+        assert len(app.bands) == 2
+        floor = 0.5 if app.controls["log_scale"].value else 0.0
+        p5, p25, p75, p95 = np.maximum(np.percentile(conc, [5, 25, 75, 95], axis=0), floor)
+        n = conc.shape[1]
+        for band, (low, high) in zip(app.bands, ((p5, p95), (p25, p75))):
+            vertices = band.get_paths()[0].vertices
+            # fill_between's polygon: lower edge forwards, then upper edge backwards
+            assert np.allclose(vertices[1:n + 1, 1], low)
+            assert np.allclose(vertices[n + 2:2 * n + 2, 1][::-1], high)
+    else:
+        assert app.bands == [] and app.population is None
+    nk = app.norketamine_line.get_ydata()
+    if app.controls["norketamine"].value:
+        assert np.allclose(nk, simulate(**_expected_kwargs(app)).norketamine_ng_ml, rtol=1e-12, atol=0)
+    else:
+        assert len(nk) == 0
+
+
+def test_overlays_are_off_by_default_and_change_the_picture(app):
+    assert not app.controls["variability"].value and not app.controls["norketamine"].value
+    plain = bytes(app.figure.canvas.buffer_rgba())
+    app.controls["variability"].value = True
+    with_bands = bytes(app.figure.canvas.buffer_rgba())
+    assert with_bands != plain
+    assert "middle 90% of patients" in app.readouts.value
+    app.controls["norketamine"].value = True
+    assert bytes(app.figure.canvas.buffer_rgba()) != with_bands
+    assert "Norketamine peak" in app.readouts.value
+    assert app.norketamine_line.get_linestyle() == "--"
+    _assert_overlays_match(app)
+    app.controls["variability"].value = False
+    app.controls["norketamine"].value = False
+    _assert_overlays_match(app)      # both gone (the y axis may keep its larger limit: hysteresis)
+    assert app.overlay_note.get_text() == ""
+    assert "Norketamine peak" not in app.readouts.value and "middle 90%" not in app.readouts.value
+
+
+def test_overlays_follow_route_and_dose_changes(app):
+    app.controls["variability"].value = True
+    app.controls["norketamine"].value = True
+    for name, value in [("route", "oral"), ("dose", 1.0), ("route", "sublingual"), ("n_doses", 3),
+                        ("log_scale", True), ("window_h", 24), ("projector", True)]:
+        app.controls[name].value = value
+        _assert_line_is_simulation(app)
+        _assert_overlays_match(app)
+
+
 @pytest.mark.parametrize("route", list(ROUTES))
 @pytest.mark.parametrize("unit", ["mg_per_kg", "mg"])
 def test_every_control_at_its_extremes_on_every_route(route, unit):
@@ -55,8 +113,9 @@ def test_every_control_at_its_extremes_on_every_route(route, unit):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         app.controls["dose_unit"].value = unit
-        for log_scale in (False, True):
-            app.controls["log_scale"].value = log_scale
+        for state in CHECKBOX_STATES:
+            for name, value in zip(CHECKBOXES, state):
+                app.controls[name].value = value
             for name in SLIDERS:
                 control = app.controls[name]
                 low, high = _extremes(control)
@@ -64,6 +123,7 @@ def test_every_control_at_its_extremes_on_every_route(route, unit):
                     control.value = value
                     assert np.all(np.isfinite(app.line.get_ydata()))
                     _assert_line_is_simulation(app)
+                    _assert_overlays_match(app)
         for projector in (True, False):
             app.controls["projector"].value = projector
             _assert_line_is_simulation(app)

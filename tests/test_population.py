@@ -119,6 +119,13 @@ def test_bad_inputs_raise_clear_errors(kwargs, fragment):
         simulate_population(args.pop("route"), args.pop("dose_mg"), **args)
 
 
+def test_percentiles_equal_numpys():
+    pop = simulate_population("intranasal", 30.0, n_patients=37, seed=4, t_end_min=300)
+    q = [0, 5, 25, 33.3, 50, 75, 95, 100]
+    assert np.allclose(pop.percentile(q), np.percentile(pop.conc_ng_ml, q, axis=0), rtol=1e-13, atol=0)
+    assert np.allclose(pop.percentile(50), np.median(pop.conc_ng_ml, axis=0), rtol=1e-13, atol=0)
+
+
 def test_percentile_outside_0_100_is_rejected():
     pop = simulate_population("oral", 50.0, n_patients=5, t_end_min=60)
     with pytest.raises(ValueError, match="percentile"):
