@@ -26,6 +26,12 @@ lab: $(VENV)/.installed-lab
 	$(PY) -m jupyterlab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
 		$(if $(DISPLAY),,--no-browser)
 
+# App mode for projectors: code hidden. Landing page lists every notebook's app view.
+app: $(VENV)/.installed-lab
+	@echo "Landing page:   http://localhost:$(APP_PORT)/"
+	@echo "Route explorer: http://localhost:$(APP_PORT)/voila/render/01_route_explorer.ipynb"
+	$(PY) -m voila notebooks --port=$(APP_PORT) --classic-tree $(if $(DISPLAY),,--no-browser)
+
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
