@@ -4,6 +4,7 @@ Sections (each can be run alone: python benchmarks/run_benchmarks.py engine):
   engine    one 24-hour simulation on a 1-minute grid: closed form vs scipy solve_ivp (LSODA)
   explorer  one control change through a rendered figure (headless Agg) vs the naive interact pattern
   population  1000 simulated patients x 24 h on a 1-minute grid (variability bands)
+  browser   keypress on the dose slider -> new plot image loaded, in Chromium (JupyterLab and Voila)
 """
 from __future__ import annotations
 
@@ -142,7 +143,41 @@ def bench_population() -> None:
     print(f"slowest route: {worst:.1f} ms (goal: at most 50 ms)\n")
 
 
-SECTIONS = {"engine": bench_engine, "explorer": bench_explorer, "population": bench_population}
+def bench_browser(changes: int = 40) -> None:
+    """Browser latency: keydown on the dose slider handle to the new plot <img> having loaded."""
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import browser_support as bs
+
+    def report(where, latencies):
+        ordered = sorted(latencies)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+        print(f"{where:<12}{statistics.median(latencies):>10.0f}{p95:>10.0f}{ordered[0]:>8.0f}{ordered[-1]:>8.0f}")
+
+    print(f"Browser: keypress on the dose slider -> new plot image loaded (Chromium, {changes} changes, ms)")
+    print(f"{'where':<12}{'median':>10}{'p95':>10}{'min':>8}{'max':>8}")
+    with bs.chromium() as browser:
+        with bs.jupyter_lab() as (base, token):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{base}/lab/tree/01_route_explorer.ipynb?reset&token={token}")
+            bs.run_all_cells(page)
+            bs.wait_until_stable(page, bs.PANEL)
+            handle = bs.slider(page, "Dose (mg/kg)", bs.PANEL).locator(".noUi-handle")
+            report("JupyterLab", bs.keyboard_latencies_ms(page, handle, changes, bs.PANEL))
+            page.close()
+        with bs.voila() as base:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{base}/voila/render/01_route_explorer.ipynb", timeout=120_000)
+            page.locator(".krl-app img").first.wait_for(state="visible", timeout=120_000)
+            bs.wait_until_stable(page)
+            handle = bs.slider(page, "Dose (mg/kg)").locator(".noUi-handle")
+            report("Voila", bs.keyboard_latencies_ms(page, handle, changes))
+            page.close()
+    print("goal: median at most 100 ms\n")
+
+
+SECTIONS = {"engine": bench_engine, "explorer": bench_explorer, "population": bench_population,
+            "browser": bench_browser}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(SECTIONS)
