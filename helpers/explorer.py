@@ -53,7 +53,7 @@ _STYLE = """<style>
 .krl-app .krl-sources {line-height: 1.35;}
 .krl-app .krl-sources h4 {margin: 4px 0;}
 .krl-app .krl-cite {color:#444; font-style: italic;}
-.krl-app.krl-projector {font-size: 20px;}
+.krl-app.krl-projector {font-size: 20px; --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 36px;}
 </style>"""
 
 
