@@ -150,6 +150,8 @@ def run_all_cells(page, timeout_ms: int = 120_000) -> None:
         """(panel) => {
             const p = document.querySelector(panel); if (!p) return false;
             const prompts = [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            if (p.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+                return true;   // an error stops Run All: report it instead of waiting
             return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent));
         }""", arg=PANEL, timeout=timeout_ms, polling=250)
 

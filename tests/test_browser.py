@@ -160,6 +160,18 @@ def test_app_landing_page_links_every_notebook(app_server, page):
     shot(page, "app-landing")
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_app_view_of_every_notebook(app_server, page, notebook):
+    """Each notebook's app view (the landing page's links) renders without error output."""
+    page.goto(f"{app_server}/voila/render/{notebook}", timeout=120_000)
+    page.locator(".jp-Cell").first.wait_for(state="attached", timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    shot(page, f"app-{notebook.removesuffix('.ipynb')}")
+    body = page.locator("body").inner_text()
+    assert "There was an error when executing cell" not in body
+    assert error_outputs(page) == []
+
+
 def test_app_explorer_keyboard(app_server, page):
     """Voila: code hidden, the plot shows, and a keyboard slider change updates plot and readouts."""
     open_app(page, app_server)
