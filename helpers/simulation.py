@@ -32,11 +32,15 @@ def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
     [0.0, 1.0, 2.0, 3.0]
     >>> time_grid(2.5, 1.0).tolist()
     [0.0, 1.0, 2.0, 2.5]
+    >>> float(time_grid(5.0, 5.0 / 3.0)[-1])
+    5.0
     """
     n_steps = int(np.floor(t_end_min / dt_min + 1e-9))
     grid = dt_min * np.arange(n_steps + 1, dtype=float)
     if t_end_min - grid[-1] > 1e-9 * t_end_min:
         grid = np.append(grid, t_end_min)
+    else:   # n_steps * dt may overshoot t_end by rounding (e.g. 3 x 5/3): end exactly at t_end
+        grid[-1] = t_end_min
     return grid
 
 
