@@ -13,6 +13,7 @@ Teaching simulation, not dosing guidance.
 """
 from __future__ import annotations
 
+import base64
 import html
 import io
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ _STYLE = """<style>
 .krl-app .krl-sources {line-height: 1.35;}
 .krl-app .krl-sources h4 {margin: 4px 0;}
 .krl-app .krl-cite {color:#444; font-style: italic;}
+.krl-app img.krl-plot {max-width: 100%; height: auto; display: block;}
 .krl-app.krl-projector {font-size: 20px; --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 36px;}
 </style>"""
 
@@ -108,12 +110,15 @@ class RouteExplorer:
         self.pins: list[dict] = []
         self.controls = self._make_controls(route, dose_mg_per_kg, weight_kg, window_h, projector)
         self.figure = new_figure(8.0, 4.6)
-        self.ax = self.figure.add_axes([0.085, 0.2, 0.75, 0.71])
+        self.ax = self.figure.add_axes([0.085, 0.24, 0.75, 0.67])
         self._band_labels = []
         self._background = None
         self._y_top = None
         self._build_static()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        # The plot is an <img> inside an HTML widget (not ipywidgets.Image) so that it can carry alt
+        # text that describes the current curve; `png` keeps the encoded frame for tests and tools.
+        self.png = b""
+        self.plot = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.readouts = widgets.HTML(layout=widgets.Layout(min_width="300px"))
         self.source_panel = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.widget = self._layout()
@@ -162,10 +167,11 @@ class RouteExplorer:
             "window_h": widgets.SelectionSlider(options=[(f"{w}", w) for w in WINDOW_OPTIONS_H],
                                                 value=window_h, description="Time window (h)", style=style,
                                                 layout=wide(), continuous_update=True),
-            "log_scale": widgets.Checkbox(value=False, description="Logarithmic concentration axis",
+            "log_scale": widgets.Checkbox(value=False, description="Logarithmic axis",
                                           style=style, indent=False),
             "variability": widgets.Checkbox(
-                value=False, description="Show between-patient variability (5-95th and 25-75th percentile bands)",
+                value=False, description="Variability between patients",
+                tooltip="Shade the 5th-95th and 25th-75th percentiles of simulated patients",
                 style=style, indent=False, layout=wide()),
             "norketamine": widgets.Checkbox(value=False, description="Show norketamine", style=style,
                                             indent=False),
@@ -186,7 +192,8 @@ class RouteExplorer:
                                  widgets.HBox([c["pin"], c["clear_pins"]]),
                                  self.readouts],
                                 layout=widgets.Layout(width="380px", min_width="320px"))
-        plot_and_sources = widgets.VBox([self.image, self.source_panel],
+        self._controls_box = controls
+        plot_and_sources = widgets.VBox([self.plot, self.source_panel],
                                         layout=widgets.Layout(flex="1 1 560px", min_width="420px"))
         body = widgets.HBox([controls, plot_and_sources],
                             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
@@ -310,7 +317,10 @@ class RouteExplorer:
             self.widget.add_class("krl-projector")
         else:
             self.widget.remove_class("krl-projector")
-        self.figure.set_size_inches(8.0 * (1.15 if projector else 1.0), 4.6 * (1.15 if projector else 1.0))
+        # Same figure size (the image is scaled to its column anyway); larger fonts and margins instead.
+        self.ax.set_position([0.10, 0.29, 0.71, 0.62] if projector else [0.085, 0.24, 0.75, 0.67])
+        if hasattr(self, "_controls_box"):
+            self._controls_box.layout.width = "480px" if projector else "380px"
         self._build_static()
 
     def _build_static(self):
@@ -334,7 +344,7 @@ class RouteExplorer:
         for text in list(self.figure.texts):
             text.remove()
         self.figure.text(0.01, 0.012, f"{DISCLAIMER}\nShaded: plasma ranges reported for analgesia and "
-                         "dissociation (Zanos et al. 2018) and anaesthesia (Zanos et al. 2018; Idvall et al. 1979).",
+                         "dissociation (Zanos et al. 2018)\nand for anaesthesia (Zanos et al. 2018; Idvall et al. 1979).",
                          fontsize=8.0 * scale, color="#333333", va="bottom")
         (self.line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=2.4, animated=True, zorder=5)
         (self.peak_marker,) = ax.plot([], [], "o", color=OKABE_ITO["black"], ms=6 * scale, animated=True, zorder=6)
@@ -444,7 +454,8 @@ class RouteExplorer:
             self.ax.draw_artist(self.norketamine_line)
         self.ax.draw_artist(self.line)
         self.ax.draw_artist(self.peak_marker)
-        self.image.value = self._png()
+        self.png = self._png()
+        self.plot.value = self._plot_html(sim)
         self.readouts.value = self._readouts_html(sim)
         self.source_panel.value = source_panel_html(sim.route)
 
@@ -455,6 +466,15 @@ class RouteExplorer:
         out = io.BytesIO()
         image.convert("RGB").save(out, format="PNG", compress_level=1)
         return out.getvalue()
+
+    def _plot_html(self, sim) -> str:
+        """The frame as an <img> with alt text that says what the curve shows."""
+        alt = (f"Plot of simulated plasma ketamine against time: {self.describe()}. Peak "
+               f"{sim.cmax_ng_ml:,.0f} ng/mL at {_hours_text(sim.tmax_min)}. Shaded bands mark concentration "
+               f"ranges reported for analgesia, dissociation and anaesthesia.")
+        data = base64.b64encode(self.png).decode("ascii")
+        return (f"<img class='krl-plot' alt='{html.escape(alt, quote=True)}' "
+                f"src='data:image/png;base64,{data}'>")
 
     def _readouts_html(self, sim) -> str:
         rows = [

@@ -194,10 +194,14 @@ def wait_until_stable(page, scope: str = "", quiet_ms: int = 600, timeout_s: flo
 def install_latency_probe(page, scope: str = "") -> None:
     """Record keydown times and plot-image load times (performance.now(), ms) in the page."""
     page.evaluate("""(s) => {
-        const img = document.querySelector(s + ' .krl-app img');
         window.__krl = {keys: [], loads: []};
         document.addEventListener('keydown', () => window.__krl.keys.push(performance.now()), true);
-        img.addEventListener('load', () => window.__krl.loads.push(performance.now()));
+        // each frame is a new <img>; load events do not bubble, so listen in the capture phase
+        document.addEventListener('load', (e) => {
+            if (e.target.tagName === 'IMG' && e.target.closest(s + ' .krl-app')) {
+                window.__krl.loads.push(performance.now());
+            }
+        }, true);
     }""", scope)
 
 

@@ -211,18 +211,13 @@ def test_app_keyboard_only_with_labels(app_server, page):
 
 
 def _known_limitation(violation) -> bool:
-    """Two known gaps, excused narrowly (rule AND element) so anything new still fails:
-    - aria-input-field-name on ipywidgets' noUiSlider handles (role=slider, no aria-label; no Python-side
-      trait can add one). The visible label beside each slider is checked in
-      test_app_keyboard_only_with_labels.
-    - image-alt on the explorer plot: ipywidgets.Image has no alt trait, and setting its ``tooltip``
-      (rendered as title) stops Voila 0.5.13 from rendering the widget ("Could not create a view").
-      The readouts table beside the plot carries the numbers as text."""
+    """One known gap, excused narrowly (rule AND element) so anything new still fails:
+    aria-input-field-name on ipywidgets' noUiSlider handles (role=slider, no aria-label; no Python-side
+    trait can add one). The visible label beside each slider is checked in
+    test_app_keyboard_only_with_labels."""
     nodes = violation["nodes"]
     if violation["id"] == "aria-input-field-name":
         return all("noUi-handle" in node["html"] for node in nodes)
-    if violation["id"] == "image-alt":
-        return all(node["target"] == ["img"] and "widget-image" in node["html"] for node in nodes)
     return False
 
 

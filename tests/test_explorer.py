@@ -135,12 +135,12 @@ def test_line_follows_every_kind_of_change(app):
                ("dose_unit", "mg"), ("dose", 80.0), ("route", "oral"), ("log_scale", True)]
     for name, value in changes:
         before_pixels = bytes(app.figure.canvas.buffer_rgba())
-        before_png = app.image.value
+        before_png = app.png
         app.controls[name].value = value
         _assert_line_is_simulation(app)
         if name != "dose_unit":   # a unit change keeps the same dose, hence the same curve
             assert bytes(app.figure.canvas.buffer_rgba()) != before_pixels, name
-            assert app.image.value != before_png, name
+            assert app.png != before_png, name
         else:
             assert bytes(app.figure.canvas.buffer_rgba()) == before_pixels
 
@@ -242,3 +242,14 @@ def test_displays_as_a_widget_with_a_readable_text_form(app):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == "RouteExplorer(IV infusion 35 mg, 70 kg, over 40 min)"
     assert "Teaching simulation, not dosing guidance" in app.widget.children[0].value
+
+
+def test_plot_image_has_alt_text_describing_the_current_curve(app):
+    import base64
+    import re
+    app.controls["route"].value = "oral"
+    match = re.search(r"alt='([^']*)' src='data:image/png;base64,([^']*)'", app.plot.value)
+    assert match, app.plot.value[:200]
+    alt, data = match.groups()
+    assert "Oral 35 mg, 70 kg" in alt and f"{app.simulation.cmax_ng_ml:,.0f} ng/mL" in alt
+    assert base64.b64decode(data) == app.png
