@@ -38,7 +38,7 @@ class CheckResult:
         return self.correct
 
     def __repr__(self) -> str:
-        mark = "\u2705 Correct" if self.correct else "\u274c Not yet"
+        mark = "\u2713 Correct" if self.correct else "\u2717 Not yet"
         return f"{mark} ({self.task_id}): {self.message}"
 
     def _repr_html_(self) -> str:
@@ -79,7 +79,7 @@ def check(task_id: str, answer) -> CheckResult:
     >>> bool(check("demo_double", 42))
     True
     >>> check("demo_double", 40)
-    ❌ Not yet (demo_double): your number is too low; look again at the curve and try once more.
+    ✗ Not yet (demo_double): your number is too low; look again at the curve and try once more.
     """
     from . import lessons  # noqa: F401  (registers the notebooks' tasks on first use)
     task_id = check_choice("task_id", task_id, TASKS)
