@@ -412,10 +412,10 @@ class RouteExplorer:
         ax.set_ylim((LOG_FLOOR_NG_ML, max(y_top, 10.0)) if log_scale else (0.0, y_top))
         bottom, top = ax.get_ylim()
         for label, effect in self._band_labels:
-            centre = np.sqrt(effect.low_ng_ml * effect.high_ng_ml) if log_scale else \
-                (effect.low_ng_ml + effect.high_ng_ml) / 2
-            label.set_visible(bottom < centre < top)
-            label.set_y(centre)
+            # centre the label on the part of the band that is visible, if any
+            low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
+            label.set_visible(low < high)
+            label.set_y(np.sqrt(low * high) if log_scale and low > 0 else (low + high) / 2)
         legend = ax.get_legend()
         if legend is not None:
             legend.remove()
