@@ -25,7 +25,7 @@ from PIL import Image
 
 from .effects import EFFECT_RANGES
 from .plotting import (BAND_COLOURS, DISCLAIMER, LINE_STYLES, OKABE_ITO, ROUTE_COLOURS,
-                       new_figure, nice_ceiling, shade_effect_ranges)
+                       new_figure, nice_ceiling, shade_effect_ranges, shade_percentile_bands)
 from .routes import ROUTES
 from .population import simulate_population
 from .simulation import simulate
@@ -41,7 +41,6 @@ DOSE_RANGES = {  # unit: (min, max, step); mg limits cover every mg/kg dose at 1
 }
 GRID_POINTS = 1200           # samples across the time window
 BAND_PATIENTS = 300          # simulated patients behind the variability bands (fixed seed)
-BAND_PERCENTILES = (5, 25, 75, 95)
 LOG_FLOOR_NG_ML = 1.0
 MAX_PINS = len(LINE_STYLES) * 2
 
@@ -372,13 +371,9 @@ class RouteExplorer:
             options = {k: v for k, v in kwargs.items() if k not in ("route", "dose_mg", "weight_kg")}
             self.population = simulate_population(kwargs["route"], kwargs["dose_mg"], kwargs["weight_kg"],
                                                   n_patients=BAND_PATIENTS, seed=0, **options)
-            p5, p25, p75, p95 = self.population.percentile(BAND_PERCENTILES)
-            colour = ROUTE_COLOURS[sim.route]
             floor = LOG_FLOOR_NG_ML * 0.5 if c["log_scale"].value else 0.0
-            for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30)):
-                band = self.ax.fill_between(t_h, np.maximum(low, floor), np.maximum(high, floor),
-                                            color=colour, alpha=alpha, lw=0, zorder=3, animated=True)
-                self.bands.append(band)
+            self.bands, (p5, p25, p75, p95) = shade_percentile_bands(
+                self.ax, self.population, ROUTE_COLOURS[sim.route], floor_ng_ml=floor, animated=True)
             peak = max(peak, float(p95.max()))
             notes.append(f"Bands: middle 50% and 90% of {BAND_PATIENTS} simulated patients")
         else:

@@ -16,7 +16,7 @@ from matplotlib.transforms import blended_transform_factory
 from .effects import EFFECT_RANGES
 
 __all__ = ["OKABE_ITO", "ROUTE_COLOURS", "BAND_COLOURS", "LINE_STYLES", "DISCLAIMER",
-           "new_figure", "shade_effect_ranges", "plot_simulation"]
+           "new_figure", "shade_effect_ranges", "plot_simulation", "shade_percentile_bands", "BAND_PERCENTILES"]
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
@@ -60,6 +60,27 @@ def shade_effect_ranges(ax, *, labels: bool = True, fontsize: float = 8.5):
                                    ha="right", va="top", fontsize=fontsize, color=colour,
                                    fontweight="bold", clip_on=True))
     return artists
+
+
+BAND_PERCENTILES = (5, 25, 75, 95)
+
+
+def shade_percentile_bands(ax, population, colour: str | None = None, *, floor_ng_ml: float = 0.0,
+                           **fill_kwargs):
+    """Shade the 5th-95th (light) and 25th-75th (darker) percentiles of simulated patients.
+
+    Returns ``(artists, percentiles)``; ``percentiles`` has one row per entry
+    of :data:`BAND_PERCENTILES`. ``floor_ng_ml`` keeps the bands above zero on a
+    logarithmic axis.
+    """
+    colour = colour or ROUTE_COLOURS.get(population.typical.route, OKABE_ITO["black"])
+    percentiles = population.percentile(BAND_PERCENTILES)
+    p5, p25, p75, p95 = percentiles
+    t_h = population.t_min / 60.0
+    artists = [ax.fill_between(t_h, np.maximum(low, floor_ng_ml), np.maximum(high, floor_ng_ml),
+                               color=colour, alpha=alpha, lw=0, zorder=3, **fill_kwargs)
+               for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30))]
+    return artists, percentiles
 
 
 def plot_simulation(ax, sim, *, label: str | None = None, colour: str | None = None, **line_kwargs):
