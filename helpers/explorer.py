@@ -101,8 +101,9 @@ class RouteExplorer:
         check_number("dose_mg_per_kg", dose_mg_per_kg, low=DOSE_RANGES["mg_per_kg"][0],
                      high=DOSE_RANGES["mg_per_kg"][1], low_open=False, unit="mg/kg")
         check_number("weight_kg", weight_kg, low=10.0, high=150.0, low_open=False, unit="kg")
-        check_choice("window_h", window_h, [str(w) for w in WINDOW_OPTIONS_H]) if not isinstance(
-            window_h, int) else check_choice("window_h", str(window_h), [str(w) for w in WINDOW_OPTIONS_H])
+        if window_h not in WINDOW_OPTIONS_H or isinstance(window_h, bool):
+            raise ValueError(f"window_h must be one of {', '.join(map(str, WINDOW_OPTIONS_H))} (hours); "
+                             f"got {window_h!r}")
         self._holding = False
         self.population = None
         self.bands = []
