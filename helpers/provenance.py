@@ -1,7 +1,9 @@
 """Where every number of the model comes from: the parameter provenance table.
 
 One row per sourced number in the route catalogue (``ROUTES``), the
-disposition models (``MODELS``) and the effect ranges (``EFFECT_RANGES``):
+disposition models (``MODELS``), the effect ranges (``EFFECT_RANGES``), the
+norketamine model (``NORKETAMINE``) and the between-patient variability
+(``VARIABILITY``):
 its value, unit, citations, the population it was measured in, and its
 status (measured, derived, borrowed or assumed; see
 :mod:`helpers.parameters`). Generated from the data files, so it cannot
@@ -15,12 +17,12 @@ from collections import Counter
 from .bibliography import cite
 from .disposition import MODELS
 from .effects import EFFECT_RANGES
+from .norketamine import NORKETAMINE
 from .parameters import Parameter
+from .population import VARIABILITY
 from .routes import ROUTES
 
 __all__ = ["provenance_table", "status_counts", "provenance_table_html", "provenance_table_markdown"]
-
-COLUMNS = ("group", "where", "name", "value", "unit", "sources", "population", "status", "note")
 
 # Population behind each route's numbers, from the notes in routes.toml.
 _ROUTE_POPULATION = {
@@ -73,6 +75,12 @@ def provenance_table() -> list[dict]:
         for parameter in effect.parameters.values():
             rows.append(_row("effect range", key, "adults, racemic ketamine (review summary)",
                              parameter))
+    for parameter in NORKETAMINE.values():
+        rows.append(_row("norketamine model", "norketamine", "healthy adults, S-norketamine (Otto 2021); "
+                         "S-ketamine (Simons 2022)", parameter))
+    for parameter in VARIABILITY.values():
+        rows.append(_row("between-patient variability", parameter.name.split(".")[0],
+                         "as each note says (children, esketamine or S-ketamine studies)", parameter))
     return rows
 
 

@@ -5,6 +5,8 @@ from helpers.effects import EFFECT_RANGES
 from helpers.parameters import STATUSES
 from helpers.provenance import (provenance_table, provenance_table_html,
                                 provenance_table_markdown, status_counts)
+from helpers.norketamine import NORKETAMINE
+from helpers.population import VARIABILITY
 from helpers.routes import ROUTES
 
 ROWS = provenance_table()
@@ -16,6 +18,10 @@ def _catalogue():
         for key, item in items.items():
             for name, parameter in item.parameters.items():
                 yield group, key, name, parameter
+    for name, parameter in NORKETAMINE.items():
+        yield "norketamine model", "norketamine", name, parameter
+    for name, parameter in VARIABILITY.items():
+        yield "between-patient variability", name.split(".")[0], name, parameter
 
 
 def test_row_count_equals_parameter_count():
