@@ -38,6 +38,8 @@ def test_infusion_duration_slider():
     assert check("06_infusion_duration_peak_below_100", app)
     app.controls["infusion_min"].value = shortest - 5
     assert not check("06_infusion_duration_peak_below_100", app)
+    app.controls["infusion_min"].value = shortest + 5     # one step too long is not the shortest
+    assert not check("06_infusion_duration_peak_below_100", app)
     app.controls["infusion_min"].value = shortest + 60
     assert "shortest" in repr(check("06_infusion_duration_peak_below_100", app))
     assert not check("06_infusion_duration_peak_below_100", app)

@@ -1,6 +1,6 @@
 """Tasks of notebook 03, IV infusion for depression."""
-import numpy as np
 
+from ..curve_metrics import time_to_fall_below
 from ..exercises import relative_match, task
 from ..simulation import simulate
 
@@ -27,6 +27,4 @@ def _percent_fall(answer):
 def _minutes_below(answer):
     sim = simulate("iv_infusion", dose_mg=35.0, weight_kg=70.0, infusion_min=40.0,
                    t_end_min=240, dt_min=0.5)
-    after = np.arange(0.0, 200.0, 0.1)
-    below = after[sim.conc_at(40.0 + after) < 100.0]
-    return relative_match(answer, float(below[0]), 0.1, "your time")
+    return relative_match(answer, time_to_fall_below(sim, 100.0), 0.1, "your time")

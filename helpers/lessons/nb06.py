@@ -43,6 +43,6 @@ def _infusion_duration(app):
     duration = settings["infusion_min"]
     if _infusion_peak_ng_ml(duration) > 100.0:
         return False, "the peak is still above 100 ng/mL; make the infusion longer."
-    if _infusion_peak_ng_ml(max(duration - 10.0, 1.0)) <= 100.0:
+    if _infusion_peak_ng_ml(max(duration - 5.0, 1.0)) <= 100.0:   # one slider step shorter
         return False, "the peak stays below 100 ng/mL, but a shorter infusion would too; look for the shortest."
-    return True, "this is the shortest duration (within one slider step) that keeps the peak at or below 100 ng/mL."
+    return True, "this is the shortest duration on the slider that keeps the peak at or below 100 ng/mL."
