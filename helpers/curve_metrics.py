@@ -15,7 +15,6 @@ import numpy as np
 
 from .checks import check_number
 from .disposition import DEFAULT_MODEL, get_model
-from .routes import ROUTES
 
 __all__ = ["DosingIntervalStats", "dosing_interval_stats", "time_to_fall_below", "terminal_half_life_min"]
 
@@ -179,10 +178,7 @@ def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
     (True, 700.0)
     """
     threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, unit="ng/mL")
-    infusion_min = 0.0
-    if ROUTES[sim.route].is_infusion:   # the default duration is applied in the pathway, not stored
-        infusion_min = sim.infusion_min or ROUTES[sim.route].default_infusion_min
-    reference_min = float(sim.dose_times_min[-1]) + infusion_min
+    reference_min = float(sim.dose_times_min[-1]) + (sim.infusion_min or 0.0)
     after = sim.t_min > reference_min
     t = np.concatenate(([reference_min], sim.t_min[after]))
     conc = np.concatenate(([float(sim.conc_at(reference_min))], sim.conc_ng_ml[after]))

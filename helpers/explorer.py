@@ -245,9 +245,9 @@ class RouteExplorer:
             kwargs["swallowed_fraction"] = c["swallowed_fraction"].value
         return kwargs
 
-    def describe(self) -> str:
-        """Short label of the current settings, used for pins."""
-        kwargs = self.simulate_kwargs()
+    def describe(self, kwargs: dict | None = None) -> str:
+        """Short label of the current settings (or of given simulate() arguments), used for pins."""
+        kwargs = self.simulate_kwargs() if kwargs is None else kwargs
         text = f"{ROUTES[kwargs['route']].label} {kwargs['dose_mg']:.3g} mg, {kwargs['weight_kg']:.0f} kg"
         if "infusion_min" in kwargs:
             text += f", over {kwargs['infusion_min']:.0f} min"
@@ -437,7 +437,8 @@ class RouteExplorer:
         self.line.set_color(ROUTE_COLOURS[sim.route])
         self.peak_marker.set_data([sim.tmax_min / 60.0], [sim.cmax_ng_ml])
         self.peak_marker.set_color(ROUTE_COLOURS[sim.route])
-        self.title.set_text(self.describe())
+        label = self.describe(kwargs)
+        self.title.set_text(label)
         if full or self._background is None or key != self._background_key:
             self._y_top = y_top
             self._draw_background(window_h, y_top, log_scale)
@@ -451,7 +452,7 @@ class RouteExplorer:
         self.ax.draw_artist(self.line)
         self.ax.draw_artist(self.peak_marker)
         self.png = self._png()
-        self.plot.value = self._plot_html(sim)
+        self.plot.value = self._plot_html(sim, label)
         self.readouts.value = self._readouts_html(sim)
         self.source_panel.value = source_panel_html(sim.route)
 
@@ -463,9 +464,9 @@ class RouteExplorer:
         image.convert("RGB").save(out, format="PNG", compress_level=1)
         return out.getvalue()
 
-    def _plot_html(self, sim) -> str:
+    def _plot_html(self, sim, label: str) -> str:
         """The frame as an <img> with alt text that says what the curve shows."""
-        alt = (f"Plot of simulated plasma ketamine against time: {self.describe()}. Peak "
+        alt = (f"Plot of simulated plasma ketamine against time: {label}. Peak "
                f"{sim.cmax_ng_ml:,.0f} ng/mL at {_hours_text(sim.tmax_min)}. Shaded bands mark concentration "
                f"ranges reported for analgesia, dissociation and anaesthesia.")
         data = base64.b64encode(self.png).decode("ascii")

@@ -49,6 +49,18 @@ def _dose_inputs(pathways, dose_times_min, dose_mg):
     return [(p, t0, dose_mg * p.share) for t0 in dose_times_min for p in pathways]
 
 
+def _dose_times_min(n_doses: int, interval_min: float | None) -> np.ndarray:
+    return (interval_min or 0.0) * np.arange(n_doses, dtype=float)
+
+
+def _central_conc_ng_ml(modes: Modes, pathways, dose_times_min, dose_mg, t_min) -> np.ndarray:
+    """Plasma concentration at times ``t_min``: every pathway of every dose, superposed."""
+    conc = np.zeros_like(t_min)
+    for pathway, t0, amount in _dose_inputs(pathways, dose_times_min, dose_mg):
+        conc += amount * _pathway_response(modes, pathway, t_min - t0, central_only=True)
+    return conc * (NG_ML_PER_MG_L / modes.volumes_l[0])
+
+
 def _pathway_response(modes: Modes, pathway: Pathway, t_min, *, integral=False, central_only=False):
     """Amount in every compartment (or its time integral) per mg entering the pathway.
 
@@ -130,7 +142,7 @@ class Simulation:
 
     @property
     def dose_times_min(self) -> np.ndarray:
-        return (self.interval_min or 0.0) * np.arange(self.n_doses, dtype=float)
+        return _dose_times_min(self.n_doses, self.interval_min)
 
     def conc_at(self, t_min) -> np.ndarray:
         """Exact concentration (ng/mL) at any times (min), on or off the grid.
@@ -142,10 +154,7 @@ class Simulation:
         True
         """
         t = np.atleast_1d(np.asarray(t_min, dtype=float))
-        conc = np.zeros_like(t)
-        for pathway, t0, amount in _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg):
-            conc += amount * _pathway_response(self._modes, pathway, t - t0, central_only=True)
-        conc *= NG_ML_PER_MG_L / self._modes.volumes_l[0]
+        conc = _central_conc_ng_ml(self._modes, self._pathways, self.dose_times_min, self.dose_mg, t)
         return conc if np.ndim(t_min) else conc[0]
 
     def time_above_min(self, threshold_ng_ml: float) -> float:
@@ -264,14 +273,10 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     modes = disposition.modes(weight_kg)
     pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
     t = time_grid(t_end_min, dt_min)
-    dose_times = (interval_min or 0.0) * np.arange(n_doses, dtype=float)
-    conc = np.zeros_like(t)
-    for pathway, t0, amount in _dose_inputs(pathways, dose_times, dose_mg):
-        conc += amount * _pathway_response(modes, pathway, t - t0, central_only=True)
-    conc *= NG_ML_PER_MG_L / modes.volumes_l[0]
+    conc = _central_conc_ng_ml(modes, pathways, _dose_times_min(n_doses, interval_min), dose_mg, t)
     return Simulation(
         route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
-        interval_min=interval_min, infusion_min=infusion_min if chosen.is_infusion else None,
+        interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,
         swallowed_fraction=swallowed_fraction, model=disposition.key, t_min=t,
         conc_ng_ml=conc, bioavailability=sum(p.share * p.availability for p in pathways),
         clearance_l_min=float(modes.clearance_l_min),

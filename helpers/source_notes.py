@@ -7,6 +7,7 @@ never disagree.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from .bibliography import cite
 from .checks import check_choice
@@ -66,7 +67,11 @@ def panel_sources(route: str) -> list[str]:
 
 def source_panel_html(route: str) -> str:
     """HTML for the source panel of one route."""
-    route = check_choice("route", route, ROUTES)
+    return _panel_html(check_choice("route", route, ROUTES))
+
+
+@lru_cache(maxsize=None)   # pure and called on every explorer change; one entry per route
+def _panel_html(route: str) -> str:
     items = [f"<li><b>Bioavailability.</b> {html.escape(bioavailability_sentence(route))}</li>"]
     for note in _notes_for(route):
         label = "<b>Claim</b> (clinic marketing page): " if note.get("claim") else ""
