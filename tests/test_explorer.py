@@ -6,7 +6,7 @@ import pytest
 
 from helpers import ROUTES, simulate
 from helpers.bibliography import cite
-from helpers.explorer import BAND_PATIENTS, HOME_ROUTES, explore
+from helpers.explorer import BAND_PATIENTS, GRID_POINTS, HOME_ROUTES, explore
 from helpers.population import simulate_population
 from helpers.source_notes import ROUTE_NOTES
 
@@ -34,9 +34,9 @@ def _expected_kwargs(app):
     route = c["route"].value
     weight = c["weight"].value
     dose_mg = c["dose"].value * (weight if c["dose_unit"].value == "mg_per_kg" else 1.0)
-    t_h = app.line.get_xdata()
-    kwargs = dict(route=route, dose_mg=dose_mg, weight_kg=weight, t_end_min=c["window_h"].value * 60.0,
-                  dt_min=(t_h[1] - t_h[0]) * 60.0)
+    window_min = c["window_h"].value * 60.0
+    kwargs = dict(route=route, dose_mg=dose_mg, weight_kg=weight, t_end_min=window_min,
+                  dt_min=window_min / GRID_POINTS)
     if route == "iv_infusion":
         kwargs["infusion_min"] = c["infusion_min"].value
     if route in HOME_ROUTES and c["n_doses"].value > 1:
