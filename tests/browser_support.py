@@ -141,19 +141,36 @@ def chromium():
 
 
 # ---------------------------------------------------------------------------- page helpers
-def run_all_cells(page, timeout_ms: int = 120_000) -> None:
-    """Run > Run All Cells in the visible notebook and wait until every code cell has an execution count."""
+_ALL_CELLS_RAN_JS = """(panel) => {
+    const p = document.querySelector(panel); if (!p) return false;
+    const prompts = [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    if (p.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+        return true;   // an error stops Run All: report it instead of waiting
+    return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent));
+}"""
+_ANY_CELL_STARTED_JS = """(panel) => {
+    const p = document.querySelector(panel); if (!p) return false;
+    return [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some(e => /\\[(\\d+|\\*)\\]/.test(e.textContent));
+}"""
+
+
+def run_all_cells(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
+    """Run > Run All Cells in the visible notebook and wait until every code cell has an execution count.
+
+    On a loaded machine a Run All clicked while the kernel is still starting can be dropped
+    (the cells stay at ``[ ]``); the click is then repeated, up to ``attempts`` times.
+    """
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(
-        """(panel) => {
-            const p = document.querySelector(panel); if (!p) return false;
-            const prompts = [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            if (p.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
-                return true;   // an error stops Run All: report it instead of waiting
-            return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent));
-        }""", arg=PANEL, timeout=timeout_ms, polling=250)
+    for attempt in range(attempts):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(_ANY_CELL_STARTED_JS, arg=PANEL, timeout=30_000, polling=250)
+            break
+        except Exception:   # playwright's TimeoutError: nothing started; click again
+            if attempt == attempts - 1:
+                raise
+    page.wait_for_function(_ALL_CELLS_RAN_JS, arg=PANEL, timeout=timeout_ms, polling=250)
 
 
 def error_outputs(page, scope: str = "") -> list[str]:
