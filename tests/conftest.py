@@ -1,0 +1,13 @@
+"""Shared test configuration.
+
+In CI (the CI environment variable is set) hypothesis runs derandomized, so a
+green or red result reproduces exactly; on a developer's machine it keeps
+exploring new examples on every run.
+"""
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
