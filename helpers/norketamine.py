@@ -106,16 +106,20 @@ def norketamine_system(volumes_l, clearance_l_min, flows_l_min, pathway: Pathway
     return a, layout
 
 
-def _pathway_norketamine(a, layout, pathway: Pathway, tau, *, integral=False):
-    """Norketamine amounts (centre, peripheral), mg per mg entering the pathway: (2, T)."""
+def _norketamine_modes(a, layout):
+    """Decay rates and norketamine (centre, peripheral) weights of each mode, per mg of input."""
     eigenvalues, vectors = np.linalg.eig(a)
     if np.max(np.abs(eigenvalues.imag)) > 1e-12 * np.max(np.abs(eigenvalues.real)):
         raise RuntimeError("parent-metabolite system has complex modes; check the parameters")
-    rates = -eigenvalues.real
     vectors = vectors.real
     inverse = np.linalg.inv(vectors)
     rows = [layout["norketamine"], layout["norketamine_peripheral"]]
-    weights = vectors[rows, :] * inverse[:, layout["input"]][None, :]       # (2, modes)
+    return -eigenvalues.real, vectors[rows, :] * inverse[:, layout["input"]][None, :]   # (2, modes)
+
+
+def _pathway_norketamine(modes, pathway: Pathway, tau, *, integral=False):
+    """Norketamine amounts (centre, peripheral), mg per mg entering the pathway: (2, T)."""
+    rates, weights = modes
     per_mode = mode_response(rates[:, None], np.asarray(tau, dtype=float)[None, :],
                              release_min=pathway.release_min, integral=integral)
     return weights @ per_mode
@@ -133,12 +137,13 @@ def norketamine_amounts_mg(sim, t_min=None) -> dict[str, np.ndarray]:
     out = {name: np.zeros_like(t) for name in ("central", "peripheral", "eliminated")}
     systems = {}
     for pathway, t0, amount in _dose_inputs(sim._pathways, sim.dose_times_min, sim.dose_mg):
-        if id(pathway) not in systems:
-            systems[id(pathway)] = norketamine_system(volumes, clearance, flows, pathway, sim.weight_kg)
-        a, layout = systems[id(pathway)]
+        if id(pathway) not in systems:   # one decomposition per pathway, reused for every dose
+            a, layout = norketamine_system(volumes, clearance, flows, pathway, sim.weight_kg)
+            systems[id(pathway)] = (_norketamine_modes(a, layout), layout)
+        modes, layout = systems[id(pathway)]
         tau = t - t0 - pathway.lag_min
-        level = amount * _pathway_norketamine(a, layout, pathway, tau)
-        area = amount * _pathway_norketamine(a, layout, pathway, tau, integral=True)
+        level = amount * _pathway_norketamine(modes, pathway, tau)
+        area = amount * _pathway_norketamine(modes, pathway, tau, integral=True)
         out["central"] += level[0]
         out["peripheral"] += level[1]
         out["eliminated"] += layout["nk_clearance_l_min"] / layout["nk_volume_l"] * area[0]
