@@ -61,10 +61,6 @@ def _omega(name: str) -> float:
     return lognormal_sd(VARIABILITY[name].value)
 
 
-def _is_swallowed(route_key: str, pathway: Pathway) -> bool:
-    return route_key == "oral" or pathway.name == "swallowed"
-
-
 def _logit(p):
     return np.log(p) - np.log1p(-p)
 
@@ -283,7 +279,7 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
     ka_list, f_list = [], []
     for k, pathway in enumerate(pathways):
         eta_ka, eta_f = eta[:, 2 * n_cmt + 2 * k], eta[:, 2 * n_cmt + 2 * k + 1]
-        swallowed = _is_swallowed(typical.route, pathway)
+        swallowed = pathway.swallowed
         if pathway.ka_per_min is None:
             ka_list.append(None)
         else:

@@ -36,6 +36,7 @@ class Pathway:
     ka_per_min: float | None  # None: straight into the blood
     lag_min: float = 0.0
     release_min: float = 0.0
+    swallowed: bool = False   # absorbed from the gut: meets the oral first pass
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Route:
     @property
     def is_infusion(self) -> bool:
         return "default_infusion_min" in self.parameters
+
+    @property
+    def is_intravenous(self) -> bool:
+        """The whole dose enters the blood directly (IV bolus or infusion)."""
+        return not self.has_swallowed_part and "ka_per_min" not in self.parameters
 
     @property
     def has_swallowed_part(self) -> bool:
@@ -93,8 +99,9 @@ class Route:
         """Overall bioavailability for a given swallowed fraction (split routes)."""
         return sum(p.share * p.availability for p in self.pathways(swallowed_fraction))
 
-    def _absorbed(self, name: str, share: float, availability: float, prefix: str = "") -> Pathway:
-        return Pathway(name=name, share=share, availability=availability,
+    def _absorbed(self, name: str, share: float, availability: float, prefix: str = "",
+                  swallowed: bool = False) -> Pathway:
+        return Pathway(name=name, share=share, availability=availability, swallowed=swallowed,
                        ka_per_min=self._value(f"{prefix}ka_per_min"),
                        lag_min=self._value(f"{prefix}lag_min", 0.0),
                        release_min=self._value(f"{prefix}release_min", 0.0))
@@ -108,11 +115,12 @@ class Route:
         if "ka_per_min" not in self.parameters and not self.has_swallowed_part:
             return (Pathway("intravenous bolus", 1.0, 1.0, None),)
         if not self.has_swallowed_part:
-            return (self._absorbed(self.label.lower(), 1.0, self.bioavailability),)
+            return (self._absorbed(self.label.lower(), 1.0, self.bioavailability,
+                                   swallowed=self.key == "oral"),)
         swallowed = self.default_swallowed_fraction if swallowed_fraction is None else swallowed_fraction
         mucosal = self._absorbed(f"{self.label.lower()} mucosa", 1.0 - swallowed,
                                  self.mucosal_availability, prefix="mucosal.")
-        gut = self.oral._absorbed("swallowed", swallowed, self.oral.bioavailability)
+        gut = self.oral._absorbed("swallowed", swallowed, self.oral.bioavailability, swallowed=True)
         return tuple(p for p in (mucosal, gut) if p.share > 0)
 
     def check_swallowed_fraction(self, value) -> float:

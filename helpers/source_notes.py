@@ -44,7 +44,7 @@ def bioavailability_sentence(route: str) -> str:
         text += (f" The model uses {chosen.bioavailability:.0%} when {chosen.default_swallowed_fraction:.0%} "
                  f"of the dose is swallowed (the swallowed part only gets the oral "
                  f"{ROUTES['oral'].bioavailability:.0%}).")
-    elif route.startswith("iv"):
+    elif chosen.is_intravenous:
         text += " By definition all of an IV dose reaches the blood."
     else:
         text += f" The model uses {chosen.bioavailability:.0%}."
@@ -53,7 +53,7 @@ def bioavailability_sentence(route: str) -> str:
 
 def _notes_for(route: str) -> list[dict]:
     notes = list(ROUTE_NOTES.get(route, []))
-    if not route.startswith("iv"):
+    if not ROUTES[route].is_intravenous:
         notes += ROUTE_NOTES["common_non_iv"]
     return notes
 
