@@ -16,7 +16,7 @@ from typing import Callable
 
 from .checks import check_choice
 
-__all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match"]
+__all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match", "explorer_settings"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,25 @@ def relative_match(answer, expected: float, rel_tol: float, what: str) -> tuple[
         return True, f"{what} is within {rel_tol:.0%} of the model's value."
     direction = "high" if answer > expected else "low"
     return False, f"{what} is too {direction}; look again at the curve and try once more."
+
+
+def explorer_settings(app, route: str, weight_kg: float = 70.0) -> tuple[dict | None, str]:
+    """The explorer's simulate() arguments if it shows ``route`` at ``weight_kg``, else a hint.
+
+    Returns ``(settings, "")`` or ``(None, hint)`` for slider tasks that read the explorer.
+    """
+    from .explorer import RouteExplorer   # local: the explorer is not needed for numeric tasks
+    from .routes import ROUTES
+    if not isinstance(app, RouteExplorer):
+        return None, "pass the explorer itself: check(..., app)."
+    settings = app.simulate_kwargs()
+    if settings["route"] != route:
+        label = ROUTES[route].label
+        label = label if label[:2].isupper() else label[0].lower() + label[1:]   # "IV infusion", "intranasal"
+        return None, f"choose the {label} route first."
+    if abs(settings["weight_kg"] - weight_kg) > 0.5:
+        return None, f"set the body weight back to {weight_kg:g} kg."
+    return settings, ""
 
 
 def check(task_id: str, answer) -> CheckResult:

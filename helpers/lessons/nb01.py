@@ -1,6 +1,5 @@
 """Tasks of notebook 01, the route explorer."""
-from ..exercises import relative_match, task
-from ..explorer import RouteExplorer
+from ..exercises import explorer_settings, relative_match, task
 from ..simulation import simulate
 
 
@@ -21,12 +20,8 @@ def _oral_dose(answer):
 @task("01_intranasal_matching_im_peak",
       "Set the explorer to an intranasal dose (mg/kg, 70 kg) whose peak matches 0.5 mg/kg IM within 10%.")
 def _intranasal_peak(app):
-    if not isinstance(app, RouteExplorer):
-        return False, "pass the explorer itself: check(..., app)."
-    settings = app.simulate_kwargs()
-    if settings["route"] != "intranasal":
-        return False, "choose the intranasal route first."
-    if abs(settings["weight_kg"] - 70.0) > 0.5:
-        return False, "set the body weight back to 70 kg."
+    settings, hint = explorer_settings(app, "intranasal")
+    if settings is None:
+        return False, hint
     target = simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, t_end_min=720).cmax_ng_ml
     return relative_match(app.simulation.cmax_ng_ml, target, 0.1, "the intranasal peak")

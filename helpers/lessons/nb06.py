@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..curve_metrics import time_to_fall_below
-from ..exercises import relative_match, task
-from ..explorer import RouteExplorer
+from ..exercises import explorer_settings, relative_match, task
 from ..simulation import simulate
 
 
@@ -31,13 +30,9 @@ def _infusion_peak_ng_ml(duration_min: float) -> float:
       "Set the explorer to a 0.5 mg/kg IV infusion in 70 kg and find the shortest infusion duration "
       "(5-min steps) that keeps the peak at or below 100 ng/mL.")
 def _infusion_duration(app):
-    if not isinstance(app, RouteExplorer):
-        return False, "pass the explorer itself: check(..., app)."
-    settings = app.simulate_kwargs()
-    if settings["route"] != "iv_infusion":
-        return False, "choose the IV infusion route first."
-    if abs(settings["weight_kg"] - 70.0) > 0.5:
-        return False, "set the body weight back to 70 kg."
+    settings, hint = explorer_settings(app, "iv_infusion")
+    if settings is None:
+        return False, hint
     if not np.isclose(settings["dose_mg"], 35.0, rtol=0.01):
         return False, "set the dose back to 0.5 mg/kg (35 mg)."
     duration = settings["infusion_min"]
