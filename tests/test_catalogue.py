@@ -2,7 +2,7 @@
 import pytest
 
 from helpers import EFFECT_RANGES, MODELS, ROUTES
-from helpers.bibliography import BIBLIOGRAPHY, PAPERS, cite
+from helpers.evidence.bibliography import BIBLIOGRAPHY, PAPERS, cite
 
 ALL_PARAMETERS = [(f"route {key}", p) for key, r in ROUTES.items() for p in r.parameters.values()] + \
                  [(f"model {key}", p) for key, m in MODELS.items() for p in m.parameters.values()] + \

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import MODELS, simulate
-from helpers.curve_metrics import dosing_interval_stats, terminal_half_life_min, time_to_fall_below
+from helpers import dosing_interval_stats, terminal_half_life_min, time_to_fall_below
 from reference_solver import reference_conc_ng_ml
 
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from helpers import ROUTES, simulate
-from helpers.bibliography import cite
-from helpers.explorer import BAND_PATIENTS, GRID_POINTS, HOME_ROUTES, explore
-from helpers.population import simulate_population
-from helpers.source_notes import ROUTE_NOTES
+from helpers.evidence.bibliography import cite
+from helpers.explorer.app import BAND_PATIENTS, GRID_POINTS, HOME_ROUTES, explore
+from helpers.model.population import simulate_population
+from helpers.evidence.route_notes import ROUTE_NOTES
 
 SLIDERS = ["dose", "weight", "infusion_min", "n_doses", "interval_h", "swallowed_fraction", "window_h"]
 CHECKBOXES = ["log_scale", "variability", "norketamine"]

@@ -4,8 +4,8 @@ import pytest
 from scipy.integrate import trapezoid
 
 from helpers import ROUTE_KEYS, simulate
-from helpers.bibliography import BIBLIOGRAPHY
-from helpers.norketamine import NORKETAMINE, auc_ratio_inf, metabolite_disposition, norketamine_amounts_mg
+from helpers.evidence.bibliography import BIBLIOGRAPHY
+from helpers.model.norketamine import NORKETAMINE, auc_ratio_inf, metabolite_disposition, norketamine_amounts_mg
 from reference_solver import reference_amounts
 
 FM = NORKETAMINE["fraction_metabolised"].value

@@ -8,9 +8,10 @@ Adding an observation to the data file adds a test here.
 """
 import pytest
 
-from helpers.bibliography import BIBLIOGRAPHY, PAPERS
-from helpers.observations import (OBSERVATIONS, QUANTITIES, Observation, compare,
-                                  comparison_table_html, load_observations, predict)
+from helpers.evidence.bibliography import BIBLIOGRAPHY, PAPERS
+from helpers.evidence.observations import (OBSERVATIONS, QUANTITIES, Observation, compare, load_observations,
+                                           predict)
+from helpers.presentation.validation import comparison_table_html
 
 VALIDATION = [obs for obs in OBSERVATIONS if obs.is_validation]
 ROUTE_FAMILIES = {"iv_infusion": "IV infusion", "iv_bolus": "IV bolus",

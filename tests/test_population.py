@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from scipy.integrate import trapezoid
 
 from helpers import ROUTE_KEYS, simulate
-from helpers.bibliography import BIBLIOGRAPHY
-from helpers.population import VARIABILITY, lognormal_sd, simulate_population
+from helpers.evidence.bibliography import BIBLIOGRAPHY
+from helpers.model.population import VARIABILITY, lognormal_sd, simulate_population
 from reference_solver import reference_amounts
 
 

@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import MODELS, ROUTES, simulate
-from helpers.routes import Pathway
-from helpers.simulation import _pathway_response
+from helpers.model.routes import Pathway
+from helpers.model.simulation import pathway_amounts_mg
 from strategies import simulate_kwargs
 
 
@@ -54,7 +54,7 @@ def test_a_lagged_pathway_puts_nothing_in_the_blood_before_its_lag(lag_min, ka, 
     pathway = Pathway("test", share=1.0, availability=availability, ka_per_min=ka, lag_min=lag_min,
                       release_min=release_min)
     t = np.linspace(0.0, 600.0, 1201)
-    amounts = _pathway_response(MODELS["kamp2020"].modes(weight_kg), pathway, t)
+    amounts = pathway_amounts_mg(MODELS["kamp2020"].modes(weight_kg), pathway, t)
     assert np.all(np.isfinite(amounts))
     assert np.all(amounts[:, t < lag_min] == 0.0)
     assert np.all(amounts >= -1e-12)

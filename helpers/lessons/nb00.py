@@ -1,7 +1,7 @@
 """Tasks of notebook 00, start here."""
-from ..exercises import relative_match, task
-from ..routes import ROUTES
-from ..simulation import simulate
+from .tasks import relative_match, task
+from ..model.routes import ROUTES
+from ..model.simulation import simulate
 
 
 @task("00_oral_mg_reaching_blood",

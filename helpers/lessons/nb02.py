@@ -1,7 +1,7 @@
 """Tasks of notebook 02, bioavailability and first pass."""
-from ..exercises import relative_match, task
-from ..routes import ROUTES
-from ..simulation import simulate
+from .tasks import relative_match, task
+from ..model.routes import ROUTES
+from ..model.simulation import simulate
 
 
 @task("02_intranasal_auc",

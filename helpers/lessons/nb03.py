@@ -1,8 +1,8 @@
 """Tasks of notebook 03, IV infusion for depression."""
 
-from ..curve_metrics import time_to_fall_below
-from ..exercises import relative_match, task
-from ..simulation import simulate
+from ..model.curve_metrics import time_to_fall_below
+from .tasks import relative_match, task
+from ..model.simulation import simulate
 
 
 def _is_fraction(answer) -> bool:

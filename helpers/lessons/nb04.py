@@ -1,6 +1,6 @@
 """Tasks of notebook 04, bolus versus infusion."""
-from ..exercises import relative_match, task
-from ..simulation import simulate
+from .tasks import relative_match, task
+from ..model.simulation import simulate
 
 
 @task("04_bolus_minutes_above_dissociation",

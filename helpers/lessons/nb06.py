@@ -1,9 +1,9 @@
 """Tasks of notebook 06, safety and monitoring."""
 import numpy as np
 
-from ..curve_metrics import time_to_fall_below
-from ..exercises import explorer_settings, relative_match, task
-from ..simulation import simulate
+from ..model.curve_metrics import time_to_fall_below
+from .tasks import explorer_settings, relative_match, task
+from ..model.simulation import simulate
 
 
 @task("06_im_depot_mg_at_15_min",

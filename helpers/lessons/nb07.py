@@ -1,10 +1,11 @@
 """Tasks of notebook 07, children and body weight."""
-from ..disposition import MODELS
-from ..exercises import relative_match, task
-from ..simulation import simulate
+from ..model.disposition import MODELS
+from ..model.routes import ROUTES
+from .tasks import relative_match, task
+from ..model.simulation import simulate
 
-#: Intramuscular bioavailability in children (Hornik 2018); the route catalogue uses the adult 0.93.
-CHILD_IM_BIOAVAILABILITY = 0.41
+#: Intramuscular bioavailability in children (Hornik 2018, data/routes.toml); simulate() uses the adult 0.93.
+CHILD_IM_BIOAVAILABILITY = ROUTES["intramuscular"].parameters["children_bioavailability"].value
 
 
 @task("07_clearance_per_kg_ratio",

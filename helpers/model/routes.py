@@ -8,22 +8,30 @@ directly). Of the drug leaving the absorption site, the fraction
 ``availability`` reaches the blood; the rest is metabolised on the way
 (first pass through gut wall and liver).
 
-Intranasal and sublingual doses are split: part is absorbed through the
-mucosa, part is swallowed and then follows the oral route, first pass
-included. The swallowed fraction is a parameter a learner can vary; the
-mucosal availability is derived so that at the default swallowed fraction
-the route's overall bioavailability equals the published value.
+What kind of pathways a route has is data (``kind`` in ``data/routes.toml``):
 
-Numbers live in ``data/routes.toml`` with their sources.
+* ``intravenous``: the whole dose enters the blood, at once or, for a
+  route with ``default_infusion_min``, at a constant rate (an infusion);
+* ``absorbed``: one absorption site (intramuscular, oral, rectal);
+* ``mucosal_and_swallowed``: part is absorbed through the mucosa, part is
+  swallowed and then follows ``swallowed_route`` (the oral route), first
+  pass included. The swallowed fraction is a parameter a learner can vary;
+  the mucosal availability is derived so that at the default swallowed
+  fraction the route's overall bioavailability equals the published value.
+
+Labels, colours, nouns and the other facts the course shows about a route
+are data too; no module outside this one needs to know a route's key.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import check_number
-from .parameters import Parameter, load_data_file, parameters_in
+from ..core.checks import check_choice, check_number
+from ..core.parameters import Parameter, load_data_file, parameters_in
 
-__all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS"]
+__all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS", "ROUTE_KINDS", "bioavailability_of"]
+
+ROUTE_KINDS = ("intravenous", "absorbed", "mucosal_and_swallowed")
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,38 @@ class Pathway:
     swallowed: bool = False   # absorbed from the gut: meets the oral first pass
 
 
+def bioavailability_of(pathways) -> float:
+    """Overall fraction of a dose that reaches the blood: the shares weighted by their availability.
+
+    Examples
+    --------
+    >>> bioavailability_of([Pathway("a", 0.5, 0.4, 0.05), Pathway("b", 0.5, 0.2, 0.02)])
+    0.30000000000000004
+    """
+    return sum(p.share * p.availability for p in pathways)
+
+
 @dataclass(frozen=True)
 class Route:
-    """A route of administration and the sourced numbers that define it."""
+    """A route of administration and the sourced numbers that define it.
+
+    ``source_001`` holds what source 001's bioavailability table says
+    (``says``), the studies it names (``studies``) and the row label in the
+    course's bioavailability table (``table_row``, empty to leave it out).
+    """
 
     key: str
     label: str
+    noun: str
+    colour: str
+    kind: str
+    home_use: bool
+    swallowed: bool
+    population: str
+    source_001: dict
     sources: tuple[str, ...]
     parameters: dict[str, Parameter] = field(repr=False)
-    oral: "Route | None" = field(default=None, repr=False)
+    swallowed_route: "Route | None" = field(default=None, repr=False)
 
     def _value(self, name: str, default=None):
         parameter = self.parameters.get(name)
@@ -55,16 +86,16 @@ class Route:
 
     @property
     def is_infusion(self) -> bool:
-        return "default_infusion_min" in self.parameters
+        return self.kind == "intravenous" and "default_infusion_min" in self.parameters
 
     @property
     def is_intravenous(self) -> bool:
         """The whole dose enters the blood directly (IV bolus or infusion)."""
-        return not self.has_swallowed_part and "ka_per_min" not in self.parameters
+        return self.kind == "intravenous"
 
     @property
     def has_swallowed_part(self) -> bool:
-        return "swallowed_fraction" in self.parameters
+        return self.kind == "mucosal_and_swallowed"
 
     @property
     def bioavailability(self) -> float:
@@ -93,15 +124,22 @@ class Route:
         if not self.has_swallowed_part:
             return None
         swallowed = self.default_swallowed_fraction
-        return (self.bioavailability - swallowed * self.oral.bioavailability) / (1.0 - swallowed)
+        return (self.bioavailability - swallowed * self.swallowed_route.bioavailability) / (1.0 - swallowed)
 
     def bioavailability_at(self, swallowed_fraction: float | None = None) -> float:
-        """Overall bioavailability for a given swallowed fraction (split routes)."""
-        return sum(p.share * p.availability for p in self.pathways(swallowed_fraction))
+        """Overall bioavailability for a given swallowed fraction (split routes; validated).
 
-    def _absorbed(self, name: str, share: float, availability: float, prefix: str = "",
-                  swallowed: bool = False) -> Pathway:
-        return Pathway(name=name, share=share, availability=availability, swallowed=swallowed,
+        Examples
+        --------
+        >>> ROUTES["sublingual"].bioavailability_at(1.0) == ROUTES["oral"].bioavailability
+        True
+        """
+        if swallowed_fraction is not None:
+            swallowed_fraction = self.check_swallowed_fraction(swallowed_fraction)
+        return bioavailability_of(self.pathways(swallowed_fraction))
+
+    def _absorbed(self, name: str, share: float, availability: float, prefix: str = "") -> Pathway:
+        return Pathway(name=name, share=share, availability=availability, swallowed=self.swallowed,
                        ka_per_min=self._value(f"{prefix}ka_per_min"),
                        lag_min=self._value(f"{prefix}lag_min", 0.0),
                        release_min=self._value(f"{prefix}release_min", 0.0))
@@ -112,36 +150,41 @@ class Route:
         if self.is_infusion:
             duration = self.default_infusion_min if infusion_min is None else infusion_min
             return (Pathway("intravenous infusion", 1.0, 1.0, None, 0.0, duration),)
-        if "ka_per_min" not in self.parameters and not self.has_swallowed_part:
+        if self.kind == "intravenous":
             return (Pathway("intravenous bolus", 1.0, 1.0, None),)
-        if not self.has_swallowed_part:
-            return (self._absorbed(self.label.lower(), 1.0, self.bioavailability,
-                                   swallowed=self.key == "oral"),)
+        if self.kind == "absorbed":
+            return (self._absorbed(self.label.lower(), 1.0, self.bioavailability),)
         swallowed = self.default_swallowed_fraction if swallowed_fraction is None else swallowed_fraction
         mucosal = self._absorbed(f"{self.label.lower()} mucosa", 1.0 - swallowed,
                                  self.mucosal_availability, prefix="mucosal.")
-        gut = self.oral._absorbed("swallowed", swallowed, self.oral.bioavailability, swallowed=True)
+        gut = self.swallowed_route._absorbed("swallowed", swallowed, self.swallowed_route.bioavailability)
         return tuple(p for p in (mucosal, gut) if p.share > 0)
 
     def check_swallowed_fraction(self, value) -> float:
         """Validate a swallowed fraction for this route."""
         if not self.has_swallowed_part:
+            split = ", ".join(key for key, route in ROUTES.items() if route.has_swallowed_part)
             raise ValueError(f"swallowed_fraction applies only to routes with a swallowed part "
-                             f"(intranasal, sublingual); got {value!r} for route {self.key!r}")
+                             f"({split}); got {value!r} for route {self.key!r}")
         return check_number("swallowed_fraction", value, low=0.0, high=1.0, low_open=False)
+
+
+def _route(key: str, table: dict, swallowed_route: Route | None = None) -> Route:
+    kind = check_choice(f"kind of route {key!r} in routes.toml", table.get("kind"), ROUTE_KINDS)
+    return Route(key=key, label=table["label"], noun=table["noun"], colour=table["colour"], kind=kind,
+                 home_use=bool(table.get("home_use", False)), swallowed=bool(table.get("swallowed", False)),
+                 population=table["population"], source_001=dict(table["source_001"]),
+                 sources=tuple(table["sources"]), parameters=parameters_in(table),
+                 swallowed_route=swallowed_route)
 
 
 def _load() -> dict[str, Route]:
     tables = load_data_file("routes.toml")
-    routes: dict[str, Route] = {}
-    for key, table in tables.items():
-        routes[key] = Route(key=key, label=table["label"], sources=tuple(table["sources"]),
-                            parameters=parameters_in(table))
-    oral = routes["oral"]
-    for key, route in routes.items():
-        if route.has_swallowed_part:
-            routes[key] = Route(key=key, label=route.label, sources=route.sources,
-                                parameters=route.parameters, oral=oral)
+    routes = {key: _route(key, table) for key, table in tables.items()}
+    for key, table in tables.items():   # split routes point at the route their swallowed part follows
+        if routes[key].has_swallowed_part:
+            target = check_choice(f"swallowed_route of route {key!r}", table.get("swallowed_route"), routes)
+            routes[key] = _route(key, table, swallowed_route=routes[target])
     return routes
 
 

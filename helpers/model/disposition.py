@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from .checks import check_choice, check_number
-from .parameters import Parameter, load_data_file, parameters_in
+from ..core.checks import check_choice, check_number
+from ..core.parameters import Parameter, load_data_file, parameters_in
+from ..core.units import MIN_PER_H, REFERENCE_WEIGHT_KG
 
-__all__ = ["DispositionModel", "MODELS", "DEFAULT_MODEL", "Modes", "modes", "get_model"]
-
-REFERENCE_WEIGHT_KG = 70.0
+__all__ = ["DispositionModel", "MODELS", "DEFAULT_MODEL", "Modes", "modes", "get_model",
+           "terminal_half_life_min"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,8 @@ def _from_table(key: str, table: dict) -> DispositionModel:
     value = {name: parameter.value for name, parameter in numbers.items()}
     if "v1_l_70kg" in value:
         volumes = tuple(value[f"v{i}_l_70kg"] for i in range(1, 4) if f"v{i}_l_70kg" in value)
-        clearance = value["cl_l_per_h_70kg"] / 60.0
-        flows = tuple(value[f"q{i}_l_per_h_70kg"] / 60.0 for i in range(2, 4)
+        clearance = value["cl_l_per_h_70kg"] / MIN_PER_H
+        flows = tuple(value[f"q{i}_l_per_h_70kg"] / MIN_PER_H for i in range(2, 4)
                       if f"q{i}_l_per_h_70kg" in value)
     else:  # micro-constants per min and V1 per kg: V_p = V1 k1p / kp1, Q_p = V1 k1p
         v1 = value["v1_l_per_kg"] * REFERENCE_WEIGHT_KG
@@ -158,3 +158,23 @@ def get_model(model: str) -> DispositionModel:
 def _cached_modes(model_key: str, weight_kg: float) -> Modes:
     model = MODELS[model_key]
     return modes(*model.scaled(weight_kg))
+
+
+def terminal_half_life_min(weight_kg: float = REFERENCE_WEIGHT_KG, model: str = DEFAULT_MODEL) -> float:
+    """Half-life of a disposition model's slowest exponential, ``ln 2 / smallest rate``, min.
+
+    This is the half-life an infinitely long sampling window would find;
+    repeated doses approach steady state over about five of these.
+
+    Examples
+    --------
+    Clements 1981 (two compartments, rates per kg so weight does not matter):
+    the slowest rate solves L**2 - (k10 + k12 + k21) L + k10 k21 = 0 with
+    k10 0.0109, k12 0.0186, k21 0.0137 /min, so L = 0.003789 /min and the
+    half-life is ln 2 / L = 182.9 min:
+
+    >>> round(terminal_half_life_min(70, "clements1981"), 1)
+    182.9
+    """
+    rates = get_model(model).modes(weight_kg).rates_per_min
+    return float(np.log(2.0) / np.min(rates))

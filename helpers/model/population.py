@@ -7,15 +7,13 @@ published population analyses (``data/variability.toml``; see the notes
 there: most are borrowed from related settings and the bands are a teaching
 picture, not a prediction interval).
 
-Speed: every patient's curve is the same closed form as in
-:mod:`helpers.simulation`, evaluated for all patients in one array pass.
-The modes come from :func:`helpers.disposition.modes` (batched over
-patients). A pathway's response is written by partial fractions as a sum of
-plain exponentials ``exp(-r t)`` (rates r = the disposition modes and, for
-absorbed routes, the absorption rate), each with a bolus or constant-rate
-input, so only one ``exp`` per patient, rate and time is evaluated; the
-weighted sum over rates is a batched matrix product. The grid is split in
-two halves across two threads (numpy releases the GIL).
+Speed: every patient's curve runs through the same evaluation engine as
+:func:`helpers.simulate` (:mod:`helpers.model.engine`), batched over
+patients: the modes come from :func:`helpers.model.disposition.modes`, and
+:func:`helpers.model.engine.evaluate_fast` writes each pathway's response
+as plain exponentials, so only a few ``exp`` per patient and rate are
+evaluated on an even grid. Patients are split across two threads (numpy
+releases the GIL).
 """
 from __future__ import annotations
 
@@ -26,23 +24,24 @@ from functools import cached_property
 
 import numpy as np
 
-from .checks import check_number
+from ..core.checks import check_count, check_number
+from ..core.parameters import Parameter, load_data_file, parameters_in
+from ..core.units import NG_ML_PER_MG_L
+from .disposition import get_model
 from .disposition import modes as disposition_modes
-from .parameters import Parameter, load_data_file, parameters_in
-from .simulation import NG_ML_PER_MG_L, Simulation, _dose_inputs, simulate
-from .routes import Pathway
+from .engine import disposition_modal, evaluate_fast
+from .routes import Pathway, bioavailability_of
+from .simulation import Simulation, simulate
 
 __all__ = ["Population", "simulate_population", "VARIABILITY", "lognormal_sd", "MAX_PATIENTS"]
 
 VARIABILITY: dict[str, Parameter] = parameters_in(load_data_file("variability.toml"))
 MAX_PATIENTS = 100_000
+MAX_SEED = 2**63 - 1
 _MAX_VALUES = 60_000_000       # patients x grid points (memory guard, ~0.5 GB of float64)
+_MAX_WORK = 600_000_000        # patients x grid points x dose inputs (time guard: a few seconds)
 _DISPOSITION_KEYS = ("v1", "v2", "v3")
 _FLOW_KEYS = ("q2", "q3")
-# Absorption rates closer than this (relative) to a disposition rate are
-# nudged apart by this much; the curve changes by about as much (invisible),
-# and the partial fractions stay accurate.
-_NUDGE = 1e-6
 
 
 def lognormal_sd(cv_percent: float) -> float:
@@ -70,7 +69,7 @@ class Population:
     """Result of :func:`simulate_population`. Times in min, concentrations in ng/mL.
 
     ``conc_ng_ml[i]`` is patient i's curve; ``typical`` is the
-    :class:`~helpers.simulation.Simulation` of the typical patient (all
+    :class:`~helpers.Simulation` of the typical patient (all
     random effects zero) on the same grid.
     """
 
@@ -111,7 +110,7 @@ class Population:
     @cached_property
     def bioavailability(self) -> np.ndarray:
         """Each patient's overall fraction of a dose reaching the blood."""
-        return sum(p.share * f for p, f in zip(self.typical._pathways, self.availability))
+        return bioavailability_of(replace(p, availability=f) for p, f in zip(self.typical.pathways, self.availability))
 
     @property
     def auc_inf_ng_min_ml(self) -> np.ndarray:
@@ -122,87 +121,23 @@ class Population:
         """Patient i's pathways (their own absorption rate and availability)."""
         return tuple(replace(p, availability=float(f[i]),
                              ka_per_min=None if ka is None else float(ka[i]))
-                     for p, ka, f in zip(self.typical._pathways, self.ka_per_min, self.availability))
+                     for p, ka, f in zip(self.typical.pathways, self.ka_per_min, self.availability))
 
     def patient_disposition(self, i: int) -> tuple[np.ndarray, float, np.ndarray]:
         """Patient i's (volumes L, clearance L/min, flows L/min)."""
         return self.volumes_l[i].copy(), float(self.clearance_l_min[i]), self.flows_l_min[i].copy()
 
 
-def _decay_sum(coefficients, rates, x):
-    """sum_r c[p, r] exp(-r[p, r] x) for x >= 0: (P, len(x)).
-
-    On an evenly spaced x (the usual grid, perhaps with a shorter last step)
-    exp(-r (x0 + (a B + b) h)) = exp(-r (x0 + a B h)) exp(-r b h): two small
-    exponential tables and one multiplication instead of an exponential per
-    point (several times faster, same accuracy to a few ulp). The weighted
-    sum over rates is a batched matrix product.
-    """
-    n = x.size
-    weights = coefficients[:, None, :]
-    if n < 256:
-        return (weights @ np.exp(-rates[:, :, None] * x))[:, 0]
-    step = (x[-2] - x[0]) / (n - 2)
-    body = x[0] + step * np.arange(n - 1)
-    if step <= 0 or np.max(np.abs(x[:-1] - body)) > 1e-9 * max(1.0, abs(x[-1])):
-        return (weights @ np.exp(-rates[:, :, None] * x))[:, 0]
-    width = int(np.ceil(np.sqrt(n)))
-    height = -(-n // width)
-    coarse = np.exp(-rates[:, :, None] * (x[0] + step * width * np.arange(height)))
-    fine = np.exp(-rates[:, :, None] * (step * np.arange(width)))
-    table = (coarse[:, :, :, None] * fine[:, :, None, :]).reshape(rates.shape + (height * width,))
-    out = (weights @ table)[:, 0, :n]
-    out[:, -1] = np.sum(coefficients * np.exp(-rates * x[-1]), axis=1)
-    return out
-
-
-def _exponential_sum(rates, coefficients, tau, release_min):
-    """sum_r c[p, r] g(r, tau): g = exp(-r tau) (bolus) or its constant-rate-input form.
-
-    rates, coefficients: (P, m); tau: (T,) increasing. Returns (P, T); 0 for tau < 0.
-    """
-    n_patients, n_times = rates.shape[0], tau.shape[0]
-    out = np.zeros((n_patients, n_times))
-    start = int(np.searchsorted(tau, 0.0, side="left"))
-    if start == n_times:
-        return out
-    if release_min <= 0:
-        out[:, start:] = _decay_sum(coefficients, rates, tau[start:])
-        return out
-    # Constant input over [0, R]: g = (1 - exp(-r tau)) / (r R) while tau < R,
-    # then exp(-r (tau - R)) (1 - exp(-r R)) / (r R); one exponential per time.
-    middle = int(np.searchsorted(tau, release_min, side="left"))
-    r_release = rates * release_min
-    during = coefficients / r_release
-    if middle > start:
-        out[:, start:middle] = during.sum(axis=1)[:, None] - _decay_sum(during, rates, tau[start:middle])
-    if middle < n_times:
-        out[:, middle:] = _decay_sum(-np.expm1(-r_release) * during, rates, tau[middle:] - release_min)
-    return out
-
-
-def _central_mg(rates, central_weights, pathway: Pathway, ka, tau):
-    """Central-compartment amount per mg entering the pathway, before availability: (P, T)."""
-    if ka is None:
-        return _exponential_sum(rates, central_weights, tau, pathway.release_min)
-    ka = ka[:, None]
-    near = np.abs(ka - rates) < _NUDGE * np.maximum(ka, rates)
-    ka = np.where(near.any(axis=1, keepdims=True), ka * (1.0 + 3.0 * _NUDGE), ka)
-    mode_coefficients = central_weights * ka / (ka - rates)
-    all_rates = np.concatenate([rates, ka], axis=1)
-    all_coefficients = np.concatenate([mode_coefficients, -mode_coefficients.sum(axis=1, keepdims=True)],
-                                      axis=1)
-    return _exponential_sum(all_rates, all_coefficients, tau, pathway.release_min)
-
-
-def _concentrations(t, inputs, rates, central_weights, v1, ka_list, f_list, pathways):
-    conc = np.zeros((rates.shape[0], t.shape[0]))
-    index = {id(p): k for k, p in enumerate(pathways)}
+def _concentrations(t, inputs, modes, ka_list, f_list, pathways):
+    """Every patient's plasma concentration (ng/mL): (n_patients, T)."""
+    conc = np.zeros((modes.rates_per_min.shape[0], t.shape[0]))
+    index = {pathway: k for k, pathway in enumerate(pathways)}
+    central = disposition_modal(modes).select("central").scaled(NG_ML_PER_MG_L / modes.volumes_l[:, 0])
     for pathway, t0, amount in inputs:
-        k = index[id(pathway)]
-        per_mg = _central_mg(rates, central_weights, pathway, ka_list[k], t - t0 - pathway.lag_min)
+        k = index[pathway]
+        per_mg = evaluate_fast(central, t - t0 - pathway.lag_min, ka_per_min=ka_list[k],
+                               release_min=pathway.release_min)[:, 0, :]
         conc += (amount * f_list[k])[:, None] * per_mg
-    conc *= (NG_ML_PER_MG_L / v1)[:, None]
     return conc
 
 
@@ -220,14 +155,15 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
         ``swallowed_fraction``, ``model``). Every patient has the same body
         weight; variability is on top of weight scaling.
     n_patients : int
-        Number of simulated patients, 1 to 100 000.
+        Number of simulated patients, 1 to 100 000 (and at most 60 million patient-grid points,
+        600 million counting every dose: a few seconds).
     seed : int
-        Seed of the random generator; the same seed gives the same patients.
+        Seed of the random generator, 0 to 2**63 - 1; the same seed gives the same patients.
     bsv_scale : float
         Multiplies every between-subject standard deviation (0 = all
         patients typical; 1 = published magnitudes), in [0, 3].
     threads : int
-        Worker threads (1 or 2 is sensible on a laptop).
+        Worker threads, 1 to 16 (1 or 2 is sensible on a laptop).
 
     Returns
     -------
@@ -250,24 +186,22 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
     >>> bool(np.all(pop.percentile(5) <= pop.percentile(95)))
     True
     """
-    if isinstance(n_patients, bool) or not isinstance(n_patients, (int, np.integer)) \
-            or not 1 <= n_patients <= MAX_PATIENTS:
-        raise ValueError(f"n_patients must be an integer in [1, {MAX_PATIENTS}]; got {n_patients!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    n_patients = check_count("n_patients", n_patients, low=1, high=MAX_PATIENTS)
+    seed = check_count("seed", seed, low=0, high=MAX_SEED)
     bsv_scale = check_number("bsv_scale", bsv_scale, low=0.0, high=3.0, low_open=False)
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= 16:
-        raise ValueError(f"threads must be an integer in [1, 16]; got {threads!r}")
+    threads = check_count("threads", threads, low=1, high=16)
     typical = simulate(route, dose_mg, weight_kg, **options)   # validates everything else
     if n_patients * typical.t_min.size > _MAX_VALUES:
         raise ValueError(f"n_patients x grid points must be at most {_MAX_VALUES}; got "
                          f"{n_patients} x {typical.t_min.size} (use fewer patients or a coarser dt_min)")
-    n_patients = int(n_patients)
+    n_inputs = len(typical.dose_inputs())
+    if n_patients * typical.t_min.size * n_inputs > _MAX_WORK:
+        raise ValueError(f"n_patients x grid points x doses must be at most {_MAX_WORK}; got {n_patients} x "
+                         f"{typical.t_min.size} x {n_inputs} (use fewer patients, doses or grid points)")
 
-    from .disposition import get_model
     volumes0, clearance0, flows0 = get_model(typical.model).scaled(typical.weight_kg)
     n_cmt = volumes0.shape[-1]
-    pathways = typical._pathways
+    pathways = typical.pathways
     rng = np.random.default_rng(int(seed))
     # Fixed draw order: CL, V1..V3, Q2..Q3 (as many as the model has), then per pathway ka and F.
     eta = rng.standard_normal((n_patients, 1 + n_cmt + (n_cmt - 1) + 2 * len(pathways))) * bsv_scale
@@ -292,15 +226,13 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
                              else "absorption.availability_absorbed_logit_sd"].value
             f_list.append(1.0 / (1.0 + np.exp(-(_logit(pathway.availability) + sd * eta_f))))
 
-    modes = disposition_modes(volumes, clearance, flows)
-    rates, central_weights = modes.rates_per_min, modes.amounts[:, 0, :]
-    inputs = _dose_inputs(pathways, typical.dose_times_min, typical.dose_mg)
+    inputs = typical.dose_inputs()
     t = typical.t_min
     chunks = np.array_split(np.arange(n_patients), min(threads, n_patients))
 
     def run(rows):
         rows = slice(rows[0], rows[-1] + 1)
-        return _concentrations(t, inputs, rates[rows], central_weights[rows], volumes[rows, 0],
+        return _concentrations(t, inputs, disposition_modes(volumes[rows], clearance[rows], flows[rows]),
                                [None if ka is None else ka[rows] for ka in ka_list],
                                [f[rows] for f in f_list], pathways)
 
@@ -310,6 +242,6 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             conc = np.concatenate(list(pool.map(run, chunks)), axis=0)
     return Population(route=typical.route, dose_mg=typical.dose_mg, weight_kg=typical.weight_kg,
-                      n_patients=n_patients, seed=int(seed), bsv_scale=bsv_scale, typical=typical,
+                      n_patients=n_patients, seed=seed, bsv_scale=bsv_scale, typical=typical,
                       t_min=t, conc_ng_ml=conc, volumes_l=volumes, clearance_l_min=clearance,
                       flows_l_min=flows, ka_per_min=tuple(ka_list), availability=tuple(f_list))

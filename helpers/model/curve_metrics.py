@@ -13,29 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import check_number
-from .disposition import DEFAULT_MODEL, get_model
+from ..core.checks import check_number
+from ..core.units import NG_ML_PER_MG_L
 
-__all__ = ["DosingIntervalStats", "dosing_interval_stats", "time_to_fall_below", "terminal_half_life_min"]
-
-
-def terminal_half_life_min(weight_kg: float = 70.0, model: str = DEFAULT_MODEL) -> float:
-    """Terminal (slowest) half-life of a disposition model at a body weight, min.
-
-    Repeated doses approach steady state over about five of these half-lives.
-
-    Examples
-    --------
-    Clements 1981 (two compartments, rates per kg so weight does not matter):
-    the slowest rate solves L**2 - (k10 + k12 + k21) L + k10 k21 = 0 with
-    k10 0.0109, k12 0.0186, k21 0.0137 /min, so L = 0.003789 /min and the
-    half-life is ln 2 / L = 182.9 min:
-
-    >>> round(terminal_half_life_min(70, "clements1981"), 1)
-    182.9
-    """
-    rates = get_model(model).modes(weight_kg).rates_per_min
-    return float(np.log(2.0) / np.min(rates))
+__all__ = ["DosingIntervalStats", "dosing_interval_stats", "time_to_fall_below"]
 
 
 _POINTS_PER_INTERVAL = 4001   # fine grid for peak, trough and mean within one dosing interval
@@ -65,11 +46,6 @@ class DosingIntervalStats:
     def swing(self) -> float:
         """(peak - trough) / trough in the last interval, a fraction (0 = flat)."""
         return self.peak_to_trough_ratio - 1.0
-
-    @property
-    def fluctuation(self) -> float:
-        """(peak - trough) / mean in the last interval, a fraction (0 = flat)."""
-        return (self.peak_ng_ml - self.trough_ng_ml) / self.mean_ng_ml
 
     @property
     def accumulation_ratio(self) -> float:
@@ -107,7 +83,7 @@ def dosing_interval_stats(sim) -> DosingIntervalStats:
     DosingIntervalStats
         ``peak_ng_ml``, ``trough_ng_ml``, ``mean_ng_ml`` of the last interval,
         ``first_interval_mean_ng_ml``, ``steady_state_mean_ng_ml`` and the
-        derived ``swing``, ``fluctuation``, ``peak_to_trough_ratio``,
+        derived ``swing``, ``peak_to_trough_ratio``,
         ``accumulation_ratio``, ``fraction_of_steady_state``.
 
     Examples
@@ -141,7 +117,7 @@ def dosing_interval_stats(sim) -> DosingIntervalStats:
                          f"interval; got t_end_min={float(sim.t_min[-1]):g}")
     conc, mean = _interval_profile(sim, last_start, interval)
     _, first_mean = _interval_profile(sim, 0.0, interval)
-    steady_mean = sim.bioavailability * sim.dose_mg / (sim.clearance_l_min * interval) * 1000.0
+    steady_mean = sim.bioavailability * sim.dose_mg / (sim.clearance_l_min * interval) * NG_ML_PER_MG_L
     return DosingIntervalStats(interval_min=interval, last_interval_start_min=last_start,
                                peak_ng_ml=float(conc.max()), trough_ng_ml=float(conc.min()),
                                mean_ng_ml=mean, first_interval_mean_ng_ml=first_mean,

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from .checks import check_choice
+from ..core.checks import check_choice
 
 __all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match", "explorer_settings"]
 
@@ -73,8 +73,8 @@ def explorer_settings(app, route: str, weight_kg: float = 70.0) -> tuple[dict | 
 
     Returns ``(settings, "")`` or ``(None, hint)`` for slider tasks that read the explorer.
     """
-    from .explorer import RouteExplorer   # local: the explorer is not needed for numeric tasks
-    from .routes import ROUTES
+    from ..explorer.app import RouteExplorer   # local: the explorer is not needed for numeric tasks
+    from ..model.routes import ROUTES
     if not isinstance(app, RouteExplorer):
         return None, "pass the explorer itself: check(..., app)."
     settings = app.simulate_kwargs()
@@ -100,7 +100,8 @@ def check(task_id: str, answer) -> CheckResult:
     >>> check("demo_double", 40)
     ✗ Not yet (demo_double): your number is too low; look again at the curve and try once more.
     """
-    from . import lessons  # noqa: F401  (registers the notebooks' tasks on first use)
+    from . import load_all_tasks
+    load_all_tasks()
     task_id = check_choice("task_id", task_id, TASKS)
     correct, message = TASKS[task_id].checker(answer)
     return CheckResult(task_id, bool(correct), message)

@@ -15,11 +15,17 @@ The data files in ``helpers/data`` store each number as a TOML inline table::
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
-__all__ = ["Parameter", "STATUSES", "load_data_file", "parameters_in"]
+__all__ = ["Parameter", "STATUSES", "DATA_DIR_VARIABLE", "load_data_file", "parameters_in"]
+
+#: Environment variable naming another data folder (a full copy of ``helpers/data``); the tests
+#: use it to prove that a new route needs data files only.
+DATA_DIR_VARIABLE = "KETAMINE_LAB_DATA"
 
 STATUSES = ("measured", "derived", "borrowed", "assumed")
 
@@ -53,8 +59,10 @@ class Parameter:
 
 
 def load_data_file(filename: str) -> dict:
-    """Parse one TOML file shipped in ``helpers/data``."""
-    with resources.files("helpers").joinpath("data", filename).open("rb") as handle:
+    """Parse one TOML file shipped in ``helpers/data`` (or in the folder ``$KETAMINE_LAB_DATA`` names)."""
+    folder = os.environ.get(DATA_DIR_VARIABLE)
+    path = Path(folder, filename) if folder else resources.files("helpers").joinpath("data", filename)
+    with path.open("rb") as handle:
         return tomllib.load(handle)
 
 

@@ -11,29 +11,17 @@ drift from the numbers the simulation uses.
 """
 from __future__ import annotations
 
-import html
 from collections import Counter
 
+from ..core.parameters import STATUSES, Parameter
+from ..model.disposition import MODELS
+from ..model.norketamine import NORKETAMINE
+from ..model.population import VARIABILITY
+from ..model.routes import ROUTES
 from .bibliography import cite
-from .disposition import MODELS
 from .effects import EFFECT_RANGES
-from .norketamine import NORKETAMINE
-from .parameters import Parameter
-from .population import VARIABILITY
-from .routes import ROUTES
 
-__all__ = ["provenance_table", "status_counts", "provenance_table_html", "provenance_table_markdown"]
-
-# Population behind each route's numbers, from the notes in routes.toml.
-_ROUTE_POPULATION = {
-    "iv_bolus": "none (IV dose enters the blood directly)",
-    "iv_infusion": "adults with depression (trial protocols)",
-    "intramuscular": "adults (F); adult trauma patients (absorption timing)",
-    "intranasal": "healthy adults and children (F); esketamine nasal spray users (absorption)",
-    "sublingual": "healthy adults and patients with pain (F); S-ketamine film volunteers (timing)",
-    "oral": "healthy adults and patients with pain (F); esketamine oral solution (absorption)",
-    "rectal": "adults and children (F); children (peak time)",
-}
+__all__ = ["provenance_table", "status_counts"]
 
 
 def _row(group: str, where: str, population: str, parameter: Parameter) -> dict:
@@ -67,7 +55,7 @@ def provenance_table() -> list[dict]:
     rows = []
     for key, route in ROUTES.items():
         for parameter in route.parameters.values():
-            rows.append(_row("route", key, _ROUTE_POPULATION.get(key, ""), parameter))
+            rows.append(_row("route", key, route.population, parameter))
     for key, model in MODELS.items():
         for parameter in model.parameters.values():
             rows.append(_row("disposition model", key, model.population, parameter))
@@ -87,35 +75,4 @@ def provenance_table() -> list[dict]:
 def status_counts(rows=None) -> dict[str, int]:
     """How many numbers have each status, in the order measured, derived, borrowed, assumed."""
     counts = Counter(row["status"] for row in (provenance_table() if rows is None else rows))
-    return {status: counts.get(status, 0) for status in ("measured", "derived", "borrowed", "assumed")}
-
-
-_STATUS_STYLE = {"measured": "", "derived": "background:#eef5fb",
-                 "borrowed": "background:#fdf0d9", "assumed": "background:#fde0d9"}
-
-
-def provenance_table_html(rows=None) -> str:
-    """The provenance table as HTML, status cells shaded (assumed darkest)."""
-    rows = provenance_table() if rows is None else rows
-    head = ("Where", "Number", "Value", "Unit", "Source", "Population", "Status", "Note")
-    body = []
-    for row in rows:
-        cells = (f"{row['group']}: {row['where']}", row["name"], row["value_text"], row["unit"],
-                 row["sources"], row["population"], row["status"], row["note"])
-        style = _STATUS_STYLE.get(row["status"], "")
-        tds = [f"<td>{html.escape(str(c))}</td>" for c in cells]
-        tds[6] = f"<td style=\"{style}\">{html.escape(row['status'])}</td>"
-        body.append("<tr>" + "".join(tds) + "</tr>")
-    header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-    return f"<table><thead>{header}</thead><tbody>" + "".join(body) + "</tbody></table>"
-
-
-def provenance_table_markdown(rows=None) -> str:
-    """The provenance table as a Markdown pipe table (notes left out for width)."""
-    rows = provenance_table() if rows is None else rows
-    lines = ["| Where | Number | Value | Unit | Source | Status |", "|---|---|---|---|---|---|"]
-    for row in rows:
-        cells = (f"{row['group']}: {row['where']}", row["name"], row["value_text"], row["unit"],
-                 row["sources"], row["status"])
-        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
-    return "\n".join(lines)
+    return {status: counts.get(status, 0) for status in STATUSES}

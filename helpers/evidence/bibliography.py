@@ -6,8 +6,8 @@ publisher). :func:`cite` renders either for notebook text.
 """
 from __future__ import annotations
 
-from .checks import check_choice
-from .parameters import load_data_file
+from ..core.checks import check_choice
+from ..core.parameters import load_data_file
 
 __all__ = ["PAPERS", "COURSE_SOURCES", "BIBLIOGRAPHY", "cite", "reference_list"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .parameters import Parameter, load_data_file, parameters_in
+from ..core.parameters import Parameter, load_data_file, parameters_in
 
 __all__ = ["EffectRange", "EFFECT_RANGES"]
 
@@ -19,6 +19,7 @@ class EffectRange:
     key: str
     label: str
     short_label: str
+    colour: str
     low_ng_ml: float
     high_ng_ml: float
     sources: tuple[str, ...]
@@ -35,6 +36,7 @@ def _load() -> dict[str, EffectRange]:
         numbers = parameters_in(table)
         sources = tuple(dict.fromkeys(s for p in numbers.values() for s in p.source))
         ranges[key] = EffectRange(key=key, label=table["label"], short_label=table["short_label"],
+                                  colour=table["colour"],
                                   low_ng_ml=numbers["low_ng_ml"].value,
                                   high_ng_ml=numbers["high_ng_ml"].value, sources=sources,
                                   parameters=numbers)

@@ -23,17 +23,18 @@ import numpy as np
 from matplotlib.transforms import blended_transform_factory
 from PIL import Image
 
-from .effects import EFFECT_RANGES
-from .plotting import (BAND_COLOURS, DISCLAIMER, LINE_STYLES, OKABE_ITO, ROUTE_COLOURS,
-                       new_figure, nice_ceiling, shade_effect_ranges, shade_percentile_bands)
-from .routes import ROUTES
-from .population import simulate_population
-from .simulation import simulate
-from .source_notes import source_panel_html
+from ..core.checks import check_choice, check_number
+from ..evidence.effects import EFFECT_RANGES
+from ..model.population import simulate_population
+from ..model.routes import ROUTES
+from ..model.simulation import simulate
+from ..presentation.plotting import (BAND_COLOURS, DISCLAIMER, LINE_STYLES, OKABE_ITO, ROUTE_COLOURS,
+                                     new_figure, nice_ceiling, shade_effect_ranges, shade_percentile_bands)
+from ..presentation.source_panel import source_panel_html
 
 __all__ = ["RouteExplorer", "explore", "HOME_ROUTES", "WINDOW_OPTIONS_H"]
 
-HOME_ROUTES = ("intranasal", "sublingual", "oral")   # taken repeatedly at home: sprays, troches
+HOME_ROUTES = tuple(key for key, route in ROUTES.items() if route.home_use)   # sprays, troches: repeated doses
 WINDOW_OPTIONS_H = (1, 2, 3, 4, 6, 8, 12, 24, 36, 48, 72)
 DOSE_RANGES = {  # unit: (min, max, step); mg limits cover every mg/kg dose at 10-150 kg
     "mg_per_kg": (0.05, 10.0, 0.05),
@@ -90,13 +91,12 @@ class RouteExplorer:
         The figure drawn on (Agg canvas).
     simulation : helpers.Simulation
         The current curve.
-    population : helpers.population.Population or None
+    population : helpers.Population or None
         The simulated patients behind the variability bands (when shown).
     """
 
     def __init__(self, route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight_kg: float = 70.0,
                  *, window_h: int = 8, projector: bool = False):
-        from .checks import check_choice, check_number  # local: keeps the import list short
         check_choice("route", route, ROUTES)
         check_number("dose_mg_per_kg", dose_mg_per_kg, low=DOSE_RANGES["mg_per_kg"][0],
                      high=DOSE_RANGES["mg_per_kg"][1], low_open=False, unit="mg/kg")

@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from .effects import EFFECT_RANGES
+from ..evidence.effects import EFFECT_RANGES
+from ..model.routes import ROUTES
 
 __all__ = ["OKABE_ITO", "ROUTE_COLOURS", "BAND_COLOURS", "LINE_STYLES", "DISCLAIMER",
            "new_figure", "shade_effect_ranges", "plot_simulation", "shade_percentile_bands", "BAND_PERCENTILES"]
@@ -22,14 +23,10 @@ OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
 }
-ROUTE_COLOURS = {
-    "iv_bolus": OKABE_ITO["black"], "iv_infusion": OKABE_ITO["blue"],
-    "intramuscular": OKABE_ITO["vermillion"], "intranasal": OKABE_ITO["bluish_green"],
-    "sublingual": OKABE_ITO["reddish_purple"], "oral": OKABE_ITO["orange"],
-    "rectal": OKABE_ITO["sky_blue"],
-}
-BAND_COLOURS = {"analgesia": OKABE_ITO["bluish_green"], "dissociation": OKABE_ITO["orange"],
-                "anaesthesia": OKABE_ITO["reddish_purple"]}
+#: Each route's curve colour, from ``data/routes.toml``.
+ROUTE_COLOURS = {key: route.colour for key, route in ROUTES.items()}
+#: Each effect range's shade, from ``data/effect_ranges.toml``.
+BAND_COLOURS = {key: effect.colour for key, effect in EFFECT_RANGES.items()}
 LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2))]
 DISCLAIMER = "Teaching simulation, not dosing guidance."
 
@@ -50,7 +47,7 @@ def shade_effect_ranges(ax, *, labels: bool = True, fontsize: float = 8.5):
     """
     artists = []
     for key, effect in EFFECT_RANGES.items():
-        colour = BAND_COLOURS[key]
+        colour = effect.colour
         artists.append(ax.axhspan(effect.low_ng_ml, effect.high_ng_ml, color=colour, alpha=0.13, lw=0))
         for level in (effect.low_ng_ml, effect.high_ng_ml):
             artists.append(ax.axhline(level, color=colour, lw=0.6, alpha=0.6))
@@ -73,7 +70,7 @@ def shade_percentile_bands(ax, population, colour: str | None = None, *, floor_n
     of :data:`BAND_PERCENTILES`. ``floor_ng_ml`` keeps the bands above zero on a
     logarithmic axis.
     """
-    colour = colour or ROUTE_COLOURS.get(population.typical.route, OKABE_ITO["black"])
+    colour = colour or ROUTES[population.typical.route].colour
     percentiles = population.percentile(BAND_PERCENTILES)
     p5, p25, p75, p95 = percentiles
     t_h = population.t_min / 60.0
@@ -85,7 +82,7 @@ def shade_percentile_bands(ax, population, colour: str | None = None, *, floor_n
 
 def plot_simulation(ax, sim, *, label: str | None = None, colour: str | None = None, **line_kwargs):
     """Draw a simulation's concentration against time in hours; returns the line."""
-    colour = colour or ROUTE_COLOURS.get(sim.route, OKABE_ITO["black"])
+    colour = colour or ROUTES[sim.route].colour
     (line,) = ax.plot(sim.t_min / 60.0, sim.conc_ng_ml, color=colour, label=label, **line_kwargs)
     ax.set_xlabel("Time after first dose (h)")
     ax.set_ylabel("Plasma ketamine (ng/mL)")

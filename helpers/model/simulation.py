@@ -2,24 +2,26 @@
 
 The curve is exact for the linear model: each pathway of each dose adds a
 sum of exponentials (superposition), evaluated in closed form on the time
-grid. No time-stepping is involved, so the grid spacing changes only where
-the curve is sampled, never its accuracy.
+grid by :mod:`helpers.model.engine`. No time-stepping is involved, so the
+grid spacing changes only where the curve is sampled, never its accuracy.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
-from .checks import check_choice, check_count, check_number
+from ..core.checks import check_choice, check_count, check_number, check_times
+from ..core.units import NG_ML_PER_MG_L
 from .disposition import DEFAULT_MODEL, Modes, get_model
-from .kernels import mode_response
-from .routes import ROUTES, Pathway, Route
+from .engine import Modal, disposition_modal, evaluate
+from .kernels import released_fraction, site_amount
+from .norketamine import norketamine_amounts_mg, norketamine_volume_l
+from .routes import ROUTES, Pathway, Route, bioavailability_of
 
-__all__ = ["Simulation", "simulate", "time_grid", "MAX_GRID_POINTS"]
+__all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "MAX_GRID_POINTS"]
 
-NG_ML_PER_MG_L = 1000.0   # 1 mg/L = 1000 ng/mL
 MAX_GRID_POINTS = 2_000_000
 
 
@@ -35,6 +37,11 @@ def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
     >>> float(time_grid(5.0, 5.0 / 3.0)[-1])
     5.0
     """
+    t_end_min = check_number("t_end_min", t_end_min, low=0.0, unit="min")
+    dt_min = check_number("dt_min", dt_min, low=0.0, high=t_end_min, unit="min")
+    if t_end_min / dt_min > MAX_GRID_POINTS:
+        raise ValueError(f"t_end_min / dt_min must be at most {MAX_GRID_POINTS} grid steps; "
+                         f"got t_end_min={t_end_min!r}, dt_min={dt_min!r}")
     n_steps = int(np.floor(t_end_min / dt_min + 1e-9))
     grid = dt_min * np.arange(n_steps + 1, dtype=float)
     if t_end_min - grid[-1] > 1e-9 * t_end_min:
@@ -44,46 +51,56 @@ def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
     return grid
 
 
-def _dose_inputs(pathways, dose_times_min, dose_mg):
-    """(pathway, start time, amount entering the pathway) for every dose."""
+def _blood_modal(modes: Modes, pathway: Pathway) -> Modal:
+    """Central and peripheral amounts (mg) per mg entering the pathway."""
+    return disposition_modal(modes).scaled(pathway.availability)
+
+
+def _conc_modal(modes: Modes, pathway: Pathway) -> Modal:
+    """Plasma concentration (ng/mL) per mg entering the pathway."""
+    return _blood_modal(modes, pathway).select("central").scaled(NG_ML_PER_MG_L / modes.volumes_l[0])
+
+
+def _dose_inputs(pathways, dose_times_min, dose_mg) -> list[tuple[Pathway, float, float]]:
     return [(p, t0, dose_mg * p.share) for t0 in dose_times_min for p in pathways]
+
+
+def _superposed(inputs, modal_of, t_min, *, integral: bool = False) -> np.ndarray:
+    """Sum over every pathway of every dose of ``modal_of(pathway)`` evaluated at ``t_min``."""
+    total, modals = 0.0, {}
+    for pathway, t0, amount in inputs:
+        if pathway not in modals:   # one modal per pathway, reused for every dose
+            modals[pathway] = modal_of(pathway)
+        total = total + amount * evaluate(modals[pathway], t_min - t0 - pathway.lag_min,
+                                          ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
+                                          integral=integral)
+    return total
 
 
 def _dose_times_min(n_doses: int, interval_min: float | None) -> np.ndarray:
     return (interval_min or 0.0) * np.arange(n_doses, dtype=float)
 
 
-def _central_conc_ng_ml(modes: Modes, pathways, dose_times_min, dose_mg, t_min) -> np.ndarray:
-    """Plasma concentration at times ``t_min``: every pathway of every dose, superposed."""
-    conc = np.zeros_like(t_min)
-    for pathway, t0, amount in _dose_inputs(pathways, dose_times_min, dose_mg):
-        conc += amount * _pathway_response(modes, pathway, t_min - t0, central_only=True)
-    return conc * (NG_ML_PER_MG_L / modes.volumes_l[0])
+def pathway_amounts_mg(modes: Modes, pathway: Pathway, t_min, *, integral: bool = False) -> np.ndarray:
+    """Amount (mg) in every compartment (rows; central first) per mg entering a pathway at t = 0.
 
-
-def _pathway_response(modes: Modes, pathway: Pathway, t_min, *, integral=False, central_only=False):
-    """Amount in every compartment (or its time integral) per mg entering the pathway.
-
-    With ``central_only`` just the central compartment's row is returned.
+    With ``integral`` the running time integral (mg min) instead.
     """
+    modal = Modal(tuple(f"compartment {p}" for p in range(modes.amounts.shape[-2])), modes.rates_per_min,
+                  modes.amounts * pathway.availability)
     tau = np.asarray(t_min, dtype=float) - pathway.lag_min
-    per_mode = mode_response(modes.rates_per_min[..., :, None], tau[..., None, :],
-                             ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
-                             integral=integral)
-    weights = modes.amounts[..., 0, :] if central_only else modes.amounts
-    return pathway.availability * (weights @ per_mode)
-
-
-def _released_fraction(pathway: Pathway, tau):
-    """Fraction of the pathway's share released from the dosage form by time tau."""
-    if pathway.release_min > 0:
-        return np.clip(tau / pathway.release_min, 0.0, 1.0)
-    return (tau >= 0).astype(float)
+    return evaluate(modal, tau, ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
+                    integral=integral)
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """Result of :func:`simulate`. Times in min, concentrations in ng/mL, amounts in mg."""
+    """Result of :func:`simulate`. Times in min, concentrations in ng/mL, amounts in mg.
+
+    ``modes`` (the disposition's exponential modes at this weight) and
+    ``pathways`` (how each dose reaches the blood) are what the curve was
+    computed from; :meth:`dose_inputs` lists every pathway of every dose.
+    """
 
     route: str
     dose_mg: float
@@ -97,24 +114,23 @@ class Simulation:
     conc_ng_ml: np.ndarray = field(repr=False)
     bioavailability: float
     clearance_l_min: float
-    _modes: Modes = field(repr=False, compare=False)
-    _pathways: tuple = field(repr=False, compare=False)
+    modes: Modes = field(repr=False, compare=False)
+    pathways: tuple[Pathway, ...] = field(repr=False, compare=False)
+
+    def dose_inputs(self) -> list[tuple[Pathway, float, float]]:
+        """(pathway, start time in min, mg entering the pathway) for every pathway of every dose."""
+        return _dose_inputs(self.pathways, self.dose_times_min, self.dose_mg)
 
     @cached_property
     def auc_ng_min_ml(self) -> float:
         """Area under the curve over the simulated window (exact, not a trapezoid sum), ng min/mL."""
-        t_end = np.array([self.t_min[-1]])
-        area_mg_min = sum(amount * _pathway_response(self._modes, pathway, t_end - t0,
-                                                     integral=True, central_only=True)[0]
-                          for pathway, t0, amount in
-                          _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg))
-        return float(area_mg_min / self._modes.volumes_l[0] * NG_ML_PER_MG_L)
+        area = _superposed(self.dose_inputs(), partial(_conc_modal, self.modes), self.t_min[-1:], integral=True)
+        return float(area[0, 0])
 
     @cached_property
     def norketamine_ng_ml(self) -> np.ndarray:
-        """Plasma norketamine on the time grid, ng/mL (see :mod:`helpers.norketamine`)."""
-        from .norketamine import norketamine_conc_ng_ml
-        return norketamine_conc_ng_ml(self)
+        """Plasma norketamine on the time grid, ng/mL (see :mod:`helpers.model.norketamine`)."""
+        return norketamine_amounts_mg(self)["central"] / norketamine_volume_l(self.weight_kg) * NG_ML_PER_MG_L
 
     @property
     def cmax_ng_ml(self) -> float:
@@ -145,7 +161,7 @@ class Simulation:
         return _dose_times_min(self.n_doses, self.interval_min)
 
     def conc_at(self, t_min) -> np.ndarray:
-        """Exact concentration (ng/mL) at any times (min), on or off the grid.
+        """Exact concentration (ng/mL) at any times (min, >= 0), on or off the grid.
 
         Examples
         --------
@@ -153,12 +169,14 @@ class Simulation:
         >>> bool(np.isclose(sim.conc_at(120.0), sim.conc_ng_ml[120]))
         True
         """
-        t = np.atleast_1d(np.asarray(t_min, dtype=float))
-        conc = _central_conc_ng_ml(self._modes, self._pathways, self.dose_times_min, self.dose_mg, t)
+        t = np.atleast_1d(check_times("t_min", t_min))
+        conc = _superposed(self.dose_inputs(), partial(_conc_modal, self.modes), t)[0]
         return conc if np.ndim(t_min) else conc[0]
 
     def time_above_min(self, threshold_ng_ml: float) -> float:
         """Minutes of the window spent at or above a concentration (grid estimate)."""
+        threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, low_open=False,
+                                       unit="ng/mL")
         above = self.conc_ng_ml >= threshold_ng_ml
         steps = np.diff(self.t_min)
         return float(np.sum(steps * (above[:-1] & above[1:])) +
@@ -177,20 +195,21 @@ class Simulation:
         t = self.t_min
         amounts = {name: np.zeros_like(t) for name in
                    ("not_yet_given", "absorption_site", "central", "peripheral", "eliminated", "first_pass")}
-        k10 = self.clearance_l_min / self._modes.volumes_l[0]
-        for pathway, t0, amount in _dose_inputs(self._pathways, self.dose_times_min, self.dose_mg):
+        k10 = self.clearance_l_min / self.modes.volumes_l[0]
+        for pathway, t0, amount in self.dose_inputs():
             tau = t - t0 - pathway.lag_min
-            released = amount * _released_fraction(pathway, tau)
-            body = amount * _pathway_response(self._modes, pathway, t - t0)
+            inputs = dict(ka_per_min=pathway.ka_per_min, release_min=pathway.release_min)
+            modal = _blood_modal(self.modes, pathway)
+            body = amount * evaluate(modal, tau, **inputs)
             amounts["central"] += body[0]
-            amounts["peripheral"] += body[1:].sum(axis=0)
-            amounts["eliminated"] += k10 * amount * _pathway_response(
-                self._modes, pathway, t - t0, integral=True)[0]
+            amounts["peripheral"] += body[1]
+            amounts["eliminated"] += k10 * amount * evaluate(modal.select("central"), tau, integral=True,
+                                                             **inputs)[0]
+            released = amount * released_fraction(tau, pathway.release_min)
+            site = amount * site_amount(tau, **inputs)
             amounts["not_yet_given"] += amount - released
-            if pathway.ka_per_min is not None:
-                depot = amount * mode_response(pathway.ka_per_min, tau, release_min=pathway.release_min)
-                amounts["absorption_site"] += depot
-                amounts["first_pass"] += (1.0 - pathway.availability) * (released - depot)
+            amounts["absorption_site"] += site
+            amounts["first_pass"] += (1.0 - pathway.availability) * (released - site)
         return amounts
 
 
@@ -251,14 +270,11 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     dose_mg = check_number("dose_mg", dose_mg, low=0.0, unit="mg")
     disposition = get_model(model)
     weight_kg = disposition.check_weight(weight_kg)
-    t_end_min = check_number("t_end_min", t_end_min, low=0.0, unit="min")
-    dt_min = check_number("dt_min", dt_min, low=0.0, high=t_end_min, unit="min")
-    if t_end_min / dt_min > MAX_GRID_POINTS:
-        raise ValueError(f"t_end_min / dt_min must be at most {MAX_GRID_POINTS} grid steps; "
-                         f"got t_end_min={t_end_min!r}, dt_min={dt_min!r}")
+    t = time_grid(t_end_min, dt_min)
     if infusion_min is not None:
         if not chosen.is_infusion:
-            raise ValueError(f"infusion_min applies only to route 'iv_infusion'; "
+            infused = ", ".join(repr(key) for key, r in ROUTES.items() if r.is_infusion)
+            raise ValueError(f"infusion_min applies only to route {infused}; "
                              f"got infusion_min={infusion_min!r} for route {route_key!r}")
         infusion_min = check_number("infusion_min", infusion_min, low=0.0, unit="min")
     n_doses = check_count("n_doses", n_doses, low=1)
@@ -272,12 +288,11 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
 
     modes = disposition.modes(weight_kg)
     pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
-    t = time_grid(t_end_min, dt_min)
-    conc = _central_conc_ng_ml(modes, pathways, _dose_times_min(n_doses, interval_min), dose_mg, t)
+    inputs = _dose_inputs(pathways, _dose_times_min(n_doses, interval_min), dose_mg)
+    conc = _superposed(inputs, partial(_conc_modal, modes), t)[0]
     return Simulation(
         route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,
         swallowed_fraction=swallowed_fraction, model=disposition.key, t_min=t,
-        conc_ng_ml=conc, bioavailability=sum(p.share * p.availability for p in pathways),
-        clearance_l_min=float(modes.clearance_l_min),
-        _modes=modes, _pathways=pathways)
+        conc_ng_ml=conc, bioavailability=bioavailability_of(pathways),
+        clearance_l_min=float(modes.clearance_l_min), modes=modes, pathways=pathways)

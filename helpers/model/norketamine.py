@@ -1,0 +1,128 @@
+"""Norketamine, ketamine's first metabolite: a parent-metabolite model in closed form.
+
+Norketamine enters the blood from two places:
+
+* from ketamine cleared from the blood: a fraction ``fm`` of the clearance
+  (rate ``fm x CL / V1 x ketamine amount in the centre``);
+* for absorbed doses, from drug metabolised before it reaches the blood
+  (first pass): a fraction ``f_fp`` of what is lost presystemically (the
+  ``first_pass`` amount of :attr:`helpers.Simulation.amounts_mg`).
+
+It then distributes and is cleared in its own 2-compartment model, whose
+modes come from the same :func:`helpers.model.disposition.modes` as
+ketamine's. Both contributions are further blocks on the same evaluation
+engine (:func:`helpers.model.engine.then`): no time-stepping and no second
+solver.
+
+The teaching relation: norketamine AUC / ketamine AUC (to infinity) is
+``(fm x F + f_fp x (absorbed - F)) / F x CL_K / CL_NK`` per dose; with
+``f_fp = fm`` and the whole dose absorbed this is ``fm x CL_K / (F x CL_NK)``:
+the less of a dose escapes first pass (small F), the more norketamine per
+unit of ketamine.
+
+Numbers: ``data/norketamine.toml``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.checks import check_times
+from ..core.parameters import Parameter, load_data_file, parameters_in
+from ..core.units import MIN_PER_H, REFERENCE_WEIGHT_KG
+from .disposition import modes
+from .engine import Modal, combine, disposition_modal, evaluate, then
+
+__all__ = ["NORKETAMINE", "metabolite_disposition", "norketamine_volume_l", "norketamine_modal",
+           "norketamine_amounts_mg", "auc_ratio_inf"]
+
+NORKETAMINE: dict[str, Parameter] = parameters_in(load_data_file("norketamine.toml"))
+
+
+def _value(name: str) -> float:
+    return NORKETAMINE[name].value
+
+
+def metabolite_disposition(weight_kg: float):
+    """Norketamine (volumes L, clearance L/min, flow L/min) at a body weight (kg).
+
+    Examples
+    --------
+    >>> volumes, clearance, flow = metabolite_disposition(70.0)
+    >>> volumes.tolist(), round(clearance * 60, 6), round(flow * 60, 6)
+    ([98.6, 160.0], 57.7, 42.8)
+    """
+    ratio = weight_kg / REFERENCE_WEIGHT_KG
+    volumes = np.array([_value("v_l_70kg"), _value("vp_l_70kg")]) * ratio
+    scale = ratio ** _value("clearance_weight_exponent")
+    clearance = _value("cl_l_per_h_70kg") / MIN_PER_H * scale
+    flow = _value("q_l_per_h_70kg") / MIN_PER_H * scale
+    return volumes, clearance, flow
+
+
+def norketamine_volume_l(weight_kg: float) -> float:
+    """Central volume of norketamine at a body weight, L."""
+    return float(metabolite_disposition(weight_kg)[0][0])
+
+
+def norketamine_modal(ketamine_modes, pathway, weight_kg: float) -> Modal:
+    """Norketamine amounts (``central``, ``peripheral``; mg) per mg entering a ketamine pathway."""
+    fm, f_fp = _value("fraction_metabolised"), _value("first_pass_fraction")
+    volumes, clearance, flow = metabolite_disposition(weight_kg)
+    metabolite = modes(volumes, np.asarray(clearance), np.array([flow]))
+    block_rates, block_weights = metabolite.rates_per_min, metabolite.amounts       # per mg formed
+    blood = disposition_modal(ketamine_modes).scaled(pathway.availability)
+    k10 = ketamine_modes.clearance_l_min / ketamine_modes.volumes_l[0]
+    formed = then(blood, "central", block_rates, block_weights, ("central", "peripheral"), gain=fm * k10)
+    lost = 1.0 - pathway.availability
+    if pathway.ka_per_min is None or lost <= 0:
+        return formed
+    # first pass: the drug leaving the absorption site without reaching the blood forms f_fp of it
+    first_pass = Modal(("central", "peripheral"), block_rates, block_weights * (f_fp * lost))
+    return combine(formed, first_pass)
+
+
+def norketamine_amounts_mg(sim, t_min=None) -> dict[str, np.ndarray]:
+    """Norketamine in the blood (``central``), tissues (``peripheral``) and ``eliminated``, mg.
+
+    Amounts in ketamine-mass equivalents at each time of ``t_min`` (default:
+    the simulation's grid). ``central + peripheral + eliminated`` equals the
+    norketamine formed so far: ``fm x eliminated ketamine + f_fp x first pass``.
+    """
+    t = sim.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min))
+    volumes, clearance, _ = metabolite_disposition(sim.weight_kg)
+    out = {name: np.zeros_like(t) for name in ("central", "peripheral", "eliminated")}
+    modals = {}
+    for pathway, t0, amount in sim.dose_inputs():
+        if pathway not in modals:   # one modal per pathway, reused for every dose
+            modals[pathway] = norketamine_modal(sim.modes, pathway, sim.weight_kg)
+        inputs = dict(ka_per_min=pathway.ka_per_min, release_min=pathway.release_min)
+        tau = t - t0 - pathway.lag_min
+        level = amount * evaluate(modals[pathway], tau, **inputs)
+        area = amount * evaluate(modals[pathway].select("central"), tau, integral=True, **inputs)
+        out["central"] += level[0]
+        out["peripheral"] += level[1]
+        out["eliminated"] += clearance / volumes[0] * area[0]
+    return out
+
+
+def auc_ratio_inf(sim) -> float:
+    """Teaching relation: norketamine / ketamine AUC to infinity, from the mass that forms.
+
+    ``(fm x F x dose + f_fp x first-pass loss) / CL_NK`` over ``F x dose / CL_K``,
+    with the whole dose eventually absorbed.
+
+    Examples
+    --------
+    After an IV dose only clearance forms norketamine: ratio = fm x CL_K / CL_NK.
+
+    >>> from helpers import simulate
+    >>> sim = simulate("iv_bolus", 35, 70)
+    >>> cl_nk = NORKETAMINE["cl_l_per_h_70kg"].value / 60
+    >>> bool(np.isclose(auc_ratio_inf(sim), 0.8 * sim.clearance_l_min / cl_nk))
+    True
+    """
+    fm, f_fp = _value("fraction_metabolised"), _value("first_pass_fraction")
+    nk_clearance = metabolite_disposition(sim.weight_kg)[1]
+    bioavailable = sim.bioavailable_dose_mg
+    formed = fm * bioavailable + f_fp * (sim.total_dose_mg - bioavailable)
+    return (formed / nk_clearance) / (bioavailable / sim.clearance_l_min)
