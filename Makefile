@@ -1,42 +1,71 @@
-# Ketamine Routes Lab: `make lab` opens the notebooks, `make test` runs every test.
-# Needs only Python 3.11+ and make; everything else goes into .venv.
+# Ketamine Routes Lab. Two commands on a fresh machine:
+#   make lab    set up .venv, copy the course into work/ and open it in JupyterLab
+#   make test   set up .venv with the test tools (and Chromium), lint, run every test
+# More: make app (projector view), make site (browser edition), make test-fast, make bench,
+#       make reset (archive work/ and start from a clean course), make clean.
+# Needs Python 3.11+ and make; tools/system_deps.sh installs the rest (or says the one command to run).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8888
 APP_PORT ?= 8866
+SITE_PORT ?= 8000
+WORK ?= work
+OFFLINE ?=
 # JupyterLab refuses to run as root (containers, CI) unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# No "Jupyter news?" pop-up over the notebooks on first start.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-.PHONY: lab test bench app clean
+.PHONY: lab app site serve-site test test-fast lint bench reset clean system-lab system-test
 
-$(PY):
+system-lab:
+	@tools/system_deps.sh lab
+
+system-test:
+	@tools/system_deps.sh test
+
+$(PY): | system-lab
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-lab: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
+	mkdir -p $(dir $(LAB_SETTINGS))
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(LAB_SETTINGS)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-lab
 	$(PY) -m pip install --quiet -e ".[test]"
-	touch $@ $(VENV)/.installed-lab
+	touch $@
 
+# Learners work in $(WORK)/, a copy of notebooks/ (tools/working_copy.py): the course is never modified.
 lab: $(VENV)/.installed-lab
-	$(PY) -m jupyterlab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) \
-		$(if $(DISPLAY),,--no-browser)
+	$(PY) tools/working_copy.py sync --course notebooks --work $(WORK)
+	$(PY) -m jupyterlab --notebook-dir=$(WORK) --port=$(PORT) $(ROOT_FLAG) $(if $(DISPLAY),,--no-browser)
 
-# App mode for projectors: code hidden. Landing page lists every notebook's app view.
+# App mode for projectors: code hidden, nothing is ever saved, so it runs the shipped course directly.
 app: $(VENV)/.installed-lab
 	@echo "Landing page:   http://localhost:$(APP_PORT)/"
 	@echo "Route explorer: http://localhost:$(APP_PORT)/voila/render/01_route_explorer.ipynb"
 	$(PY) -m voila notebooks --port=$(APP_PORT) --classic-tree $(if $(DISPLAY),,--no-browser)
 
-test: $(VENV)/.installed-test
+# Archive the working copies (work-archive/<date-time>/) and start again from the shipped course.
+reset:
+	$(PYTHON) tools/working_copy.py reset --course notebooks --work $(WORK)
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check helpers tests benchmarks tools
+
+test: system-test $(VENV)/.installed-test lint
 	$(PY) -m pytest
 
-bench: $(VENV)/.installed-test
+# No browser, no site build: the quick loop while changing code.
+test-fast: $(VENV)/.installed-test lint
+	$(PY) -m pytest -m "not browser"
+
+bench: $(VENV)/.installed-test system-test
 	$(PY) benchmarks/run_benchmarks.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts site .site-cache dist

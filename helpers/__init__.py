@@ -32,8 +32,7 @@ from .model.norketamine import NORKETAMINE, auc_ratio_inf
 from .model.population import VARIABILITY, Population, simulate_population
 from .model.routes import ROUTE_KEYS, ROUTES
 from .model.simulation import Simulation, simulate, time_grid
-from .presentation.tables import (Table, bioavailability_table, norketamine_table, simulation_table,
-                                  variability_table)
+from .presentation.tables import Table, bioavailability_table, norketamine_table, simulation_table, variability_table
 
 # name -> module, imported when the name is first used (these pull in matplotlib, ipywidgets or Pillow)
 _LAZY = {

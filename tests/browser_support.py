@@ -178,7 +178,8 @@ def error_outputs(page, scope: str = "") -> list[str]:
     return page.evaluate(
         """(scope) => [...document.querySelectorAll(
               scope + ' .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], ' +
-              scope + ' .jp-OutputArea-output.jp-mod-error, ' + scope + ' .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
+              scope + ' .jp-OutputArea-output.jp-mod-error, ' +
+              scope + ' .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
            )].map(e => e.innerText.slice(0, 2000))""", scope)
 
 
@@ -233,6 +234,6 @@ def keyboard_latencies_ms(page, handle, n: int, scope: str = "") -> list[float]:
         page.wait_for_function("(k) => window.__krl.loads.length > k", arg=loads_before, timeout=30_000,
                                polling="raf")
         page.wait_for_timeout(150)    # let any straggling frame arrive before the next key
-        key_t, load_t = page.evaluate("[window.__krl.keys.at(-1), window.__krl.loads[%d]]" % loads_before)
+        key_t, load_t = page.evaluate(f"[window.__krl.keys.at(-1), window.__krl.loads[{loads_before}]]")
         latencies.append(load_t - key_t)
     return latencies

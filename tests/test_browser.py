@@ -9,11 +9,25 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_support import (
+    ARTIFACT_DIR,
+    NOTEBOOK_DIR,
+    PANEL,
+    chromium,
+    error_outputs,
+    jupyter_lab,
+    plot_src,
+    run_all_cells,
+    slider,
+    stop_kernels,
+    voila,
+    wait_until_stable,
+)
 from playwright.sync_api import expect
 
-from browser_support import (ARTIFACT_DIR, NOTEBOOK_DIR, PANEL, chromium, error_outputs, jupyter_lab,
-                             plot_src, run_all_cells, slider, stop_kernels, voila, wait_until_stable)
 from helpers import ROUTES
+
+pytestmark = pytest.mark.browser
 
 NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 EXPLORER = "01_route_explorer.ipynb"

@@ -9,7 +9,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "pyyaml": "pyyaml"}
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "pyyaml": "pyyaml", "python-build": "build"}
 NOT_ON_PYPI = {"python", "pip"}
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from helpers import ROUTES, simulate
 from helpers.evidence.bibliography import cite
+from helpers.evidence.route_notes import ROUTE_NOTES
 from helpers.explorer.app import BAND_PATIENTS, GRID_POINTS, HOME_ROUTES, explore
 from helpers.model.population import simulate_population
-from helpers.evidence.route_notes import ROUTE_NOTES
 
 SLIDERS = ["dose", "weight", "infusion_min", "n_doses", "interval_h", "swallowed_fraction", "window_h"]
 CHECKBOXES = ["log_scale", "variability", "norketamine"]

@@ -9,8 +9,7 @@ Adding an observation to the data file adds a test here.
 import pytest
 
 from helpers.evidence.bibliography import BIBLIOGRAPHY, PAPERS
-from helpers.evidence.observations import (OBSERVATIONS, QUANTITIES, Observation, compare, load_observations,
-                                           predict)
+from helpers.evidence.observations import OBSERVATIONS, QUANTITIES, Observation, compare, load_observations, predict
 from helpers.presentation.validation import comparison_table_html
 
 VALIDATION = [obs for obs in OBSERVATIONS if obs.is_validation]

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_solver import reference_amounts
 from scipy.integrate import trapezoid
 
 from helpers import ROUTE_KEYS, simulate
 from helpers.evidence.bibliography import BIBLIOGRAPHY
 from helpers.model.population import VARIABILITY, lognormal_sd, simulate_population
-from reference_solver import reference_amounts
 
 
 @pytest.mark.parametrize("name", sorted(VARIABILITY))

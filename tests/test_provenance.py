@@ -1,13 +1,13 @@
 """The provenance table lists every number of the model with a source and a status."""
-from helpers.evidence.bibliography import BIBLIOGRAPHY
-from helpers.model.disposition import MODELS
-from helpers.evidence.effects import EFFECT_RANGES
 from helpers.core.parameters import STATUSES
+from helpers.evidence.bibliography import BIBLIOGRAPHY
+from helpers.evidence.effects import EFFECT_RANGES
 from helpers.evidence.provenance import provenance_table, status_counts
-from helpers.presentation.provenance_view import provenance_table_html, provenance_table_markdown
+from helpers.model.disposition import MODELS
 from helpers.model.norketamine import NORKETAMINE
 from helpers.model.population import VARIABILITY
 from helpers.model.routes import ROUTES
+from helpers.presentation.provenance_view import provenance_table_html, provenance_table_markdown
 
 ROWS = provenance_table()
 

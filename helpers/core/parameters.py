@@ -44,7 +44,7 @@ class Parameter:
     high: float | None = None
 
     @classmethod
-    def from_table(cls, name: str, table: dict) -> "Parameter":
+    def from_table(cls, name: str, table: dict) -> Parameter:
         missing = {"value", "unit", "source", "status"} - table.keys()
         if missing:
             raise ValueError(f"parameter {name!r} lacks {sorted(missing)} in its data file")

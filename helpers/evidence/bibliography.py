@@ -36,7 +36,8 @@ def _short(key: str, entry: dict) -> str:
 def _full(key: str, entry: dict) -> str:
     if key in COURSE_SOURCES:
         author = f"{entry['author']}. " if entry["author"] else ""
-        return f"{author}\u201c{entry['title']}.\u201d {entry['publisher']} ({entry['kind']}; course source {entry['number']})."
+        return (f"{author}\u201c{entry['title']}.\u201d {entry['publisher']} "
+                f"({entry['kind']}; course source {entry['number']}).")
     where = f" {entry['volume']}:{entry['pages']}" if entry.get("volume") and entry.get("pages") else ""
     text = f"{entry['authors']} ({entry['year']}). {entry['title']}. {entry['journal']}{where}."
     if entry.get("pmid"):

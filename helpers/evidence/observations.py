@@ -80,7 +80,7 @@ class Observation:
     note: str = ""
 
     @classmethod
-    def from_table(cls, table: dict) -> "Observation":
+    def from_table(cls, table: dict) -> Observation:
         """Build and validate one ``[[observation]]`` table.
 
         Raises

@@ -24,8 +24,9 @@ def bioavailability_sentence(route: str) -> str:
 
     Examples
     --------
-    >>> bioavailability_sentence("rectal")
-    'Levine (source 001) puts the bioavailability of the rectal route at ~30%, citing Yanagihara et al. 2003. The model uses 30%.'
+    >>> print(bioavailability_sentence("rectal"))  # doctest: +NORMALIZE_WHITESPACE
+    Levine (source 001) puts the bioavailability of the rectal route at ~30%, citing Yanagihara et al. 2003.
+    The model uses 30%.
     """
     chosen = ROUTES[check_choice("route", route, ROUTES)]
     studies = chosen.source_001["studies"]

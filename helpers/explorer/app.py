@@ -28,8 +28,17 @@ from ..evidence.effects import EFFECT_RANGES
 from ..model.population import simulate_population
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
-from ..presentation.plotting import (BAND_COLOURS, DISCLAIMER, LINE_STYLES, OKABE_ITO, ROUTE_COLOURS,
-                                     new_figure, nice_ceiling, shade_effect_ranges, shade_percentile_bands)
+from ..presentation.plotting import (
+    BAND_COLOURS,
+    DISCLAIMER,
+    LINE_STYLES,
+    OKABE_ITO,
+    ROUTE_COLOURS,
+    new_figure,
+    nice_ceiling,
+    shade_effect_ranges,
+    shade_percentile_bands,
+)
 from ..presentation.source_panel import source_panel_html
 
 __all__ = ["RouteExplorer", "explore", "HOME_ROUTES", "WINDOW_OPTIONS_H"]
@@ -122,7 +131,7 @@ class RouteExplorer:
         self.readouts = widgets.HTML(layout=widgets.Layout(min_width="300px"))
         self.source_panel = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.widget = self._layout()
-        for name, control in self.controls.items():
+        for control in self.controls.values():
             if isinstance(control, widgets.Button):
                 continue
             control.observe(self._on_change, names="value")
@@ -344,7 +353,8 @@ class RouteExplorer:
         for text in list(self.figure.texts):
             text.remove()
         self.figure.text(0.01, 0.012, f"{DISCLAIMER}\nShaded: plasma ranges reported for analgesia and "
-                         "dissociation (Zanos et al. 2018)\nand for anaesthesia (Zanos et al. 2018; Idvall et al. 1979).",
+                         "dissociation (Zanos et al. 2018)\n"
+                         "and for anaesthesia (Zanos et al. 2018; Idvall et al. 1979).",
                          fontsize=8.0 * scale, color="#333333", va="bottom")
         (self.line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=2.4, animated=True, zorder=5)
         (self.peak_marker,) = ax.plot([], [], "o", color=OKABE_ITO["black"], ms=6 * scale, animated=True, zorder=6)
@@ -488,7 +498,8 @@ class RouteExplorer:
             nk = sim.norketamine_ng_ml
             rows.append(("Norketamine peak", f"{nk.max():,.0f} ng/mL at {_hours_text(sim.t_min[int(np.argmax(nk))])}"))
         for effect in EFFECT_RANGES.values():
-            rows.append((f"Time above {effect.low_ng_ml:,.0f} ng/mL ({html.escape(effect.label.split(' /')[0].lower())})",
+            name = html.escape(effect.label.split(' /')[0].lower())
+            rows.append((f"Time above {effect.low_ng_ml:,.0f} ng/mL ({name})",
                          _hours_text(sim.time_above_min(effect.low_ng_ml))))
         body = "".join(f"<tr><td>{name}</td><td><b>{value}</b></td></tr>" for name, value in rows)
         return f"<div class='krl-readouts'><table>{body}</table></div>"

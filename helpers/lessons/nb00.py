@@ -1,7 +1,7 @@
 """Tasks of notebook 00, start here."""
-from .tasks import relative_match, task
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 
 @task("00_oral_mg_reaching_blood",

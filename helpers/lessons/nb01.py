@@ -1,6 +1,6 @@
 """Tasks of notebook 01, the route explorer."""
-from .tasks import explorer_settings, relative_match, task
 from ..model.simulation import simulate
+from .tasks import explorer_settings, relative_match, task
 
 
 @task("01_im_peak_time", "After 0.5 mg/kg IM in a 70-kg adult, when (in minutes) does the level peak?")

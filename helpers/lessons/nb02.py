@@ -1,7 +1,7 @@
 """Tasks of notebook 02, bioavailability and first pass."""
-from .tasks import relative_match, task
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 
 @task("02_intranasal_auc",

@@ -1,8 +1,8 @@
 """Tasks of notebook 03, IV infusion for depression."""
 
 from ..model.curve_metrics import time_to_fall_below
-from .tasks import relative_match, task
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 
 def _is_fraction(answer) -> bool:

@@ -1,6 +1,6 @@
 """Tasks of notebook 04, bolus versus infusion."""
-from .tasks import relative_match, task
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 
 @task("04_bolus_minutes_above_dissociation",

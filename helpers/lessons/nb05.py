@@ -1,7 +1,7 @@
 """Tasks of notebook 05, troches and nasal sprays taken repeatedly at home."""
 from ..model.curve_metrics import dosing_interval_stats
-from .tasks import relative_match, task
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 TROCHE_MG, TROCHE_INTERVAL_H = 60.0, 8.0
 SPRAY_MG, SPRAY_INTERVAL_H, SPRAY_DOSES = 40.0, 3.0, 8

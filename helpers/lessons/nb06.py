@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..model.curve_metrics import time_to_fall_below
-from .tasks import explorer_settings, relative_match, task
 from ..model.simulation import simulate
+from .tasks import explorer_settings, relative_match, task
 
 
 @task("06_im_depot_mg_at_15_min",

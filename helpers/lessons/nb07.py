@@ -1,8 +1,8 @@
 """Tasks of notebook 07, children and body weight."""
 from ..model.disposition import MODELS
 from ..model.routes import ROUTES
-from .tasks import relative_match, task
 from ..model.simulation import simulate
+from .tasks import relative_match, task
 
 #: Intramuscular bioavailability in children (Hornik 2018, data/routes.toml); simulate() uses the adult 0.93.
 CHILD_IM_BIOAVAILABILITY = ROUTES["intramuscular"].parameters["children_bioavailability"].value

@@ -10,11 +10,16 @@ learner's answer and returns ``(is_correct, hint)``.
 """
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
 
 from ..core.checks import check_choice
+from ..explorer.app import RouteExplorer
+from ..model.routes import ROUTES
 
 __all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match", "explorer_settings"]
 
@@ -73,8 +78,6 @@ def explorer_settings(app, route: str, weight_kg: float = 70.0) -> tuple[dict | 
 
     Returns ``(settings, "")`` or ``(None, hint)`` for slider tasks that read the explorer.
     """
-    from ..explorer.app import RouteExplorer   # local: the explorer is not needed for numeric tasks
-    from ..model.routes import ROUTES
     if not isinstance(app, RouteExplorer):
         return None, "pass the explorer itself: check(..., app)."
     settings = app.simulate_kwargs()
@@ -100,8 +103,14 @@ def check(task_id: str, answer) -> CheckResult:
     >>> check("demo_double", 40)
     ✗ Not yet (demo_double): your number is too low; look again at the curve and try once more.
     """
-    from . import load_all_tasks
-    load_all_tasks()
+    _load_tasks()
     task_id = check_choice("task_id", task_id, TASKS)
     correct, message = TASKS[task_id].checker(answer)
     return CheckResult(task_id, bool(correct), message)
+
+
+def _load_tasks() -> None:
+    """Import every notebook's task module once (each registers its tasks on import)."""
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("nb"):
+            importlib.import_module(f"{__package__}.{module.name}")

@@ -50,17 +50,17 @@ class Modal:
     rates: np.ndarray
     weights: np.ndarray
 
-    def select(self, *names: str) -> "Modal":
+    def select(self, *names: str) -> Modal:
         """The same rates with only the named outputs, in the order given."""
         rows = [self.names.index(name) for name in names]
         return Modal(tuple(names), self.rates, self.weights[..., rows, :])
 
-    def scaled(self, factor) -> "Modal":
+    def scaled(self, factor) -> Modal:
         """Every output multiplied by ``factor`` (a number, or one per patient)."""
         factor = np.asarray(factor, dtype=float)[..., None, None]
         return Modal(self.names, self.rates, self.weights * factor)
 
-    def renamed(self, *names: str) -> "Modal":
+    def renamed(self, *names: str) -> Modal:
         return Modal(tuple(names), self.rates, self.weights)
 
 
@@ -109,7 +109,8 @@ def then(modal: Modal, source: str, block_rates, block_weights, names, gain=1.0)
                                       rates.shape[:-1] + (np.shape(block_rates)[-1],)), rates)
     u = np.asarray(block_weights, dtype=float) * np.asarray(gain, dtype=float)[..., None, None]
     # pair (j, n): gain w_j u_kn / (mu_n - r_j) x (response(r_j) - response(mu_n))
-    pair = source_weights[..., None, :, None] * u[..., :, None, :] / (mu[..., None, None, :] - rates[..., None, :, None])
+    gap = mu[..., None, None, :] - rates[..., None, :, None]
+    pair = source_weights[..., None, :, None] * u[..., :, None, :] / gap
     weights = np.concatenate([pair.sum(axis=-1), -pair.sum(axis=-2)], axis=-1)   # (..., K, m + n)
     return Modal(tuple(names), np.concatenate([rates, mu], axis=-1), weights)
 

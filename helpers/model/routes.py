@@ -78,7 +78,7 @@ class Route:
     source_001: dict
     sources: tuple[str, ...]
     parameters: dict[str, Parameter] = field(repr=False)
-    swallowed_route: "Route | None" = field(default=None, repr=False)
+    swallowed_route: Route | None = field(default=None, repr=False)
 
     def _value(self, name: str, default=None):
         parameter = self.parameters.get(name)
@@ -138,7 +138,8 @@ class Route:
             swallowed_fraction = self.check_swallowed_fraction(swallowed_fraction)
         return bioavailability_of(self.pathways(swallowed_fraction))
 
-    def _absorbed(self, name: str, share: float, availability: float, prefix: str = "") -> Pathway:
+    def absorbed_pathway(self, name: str, share: float, availability: float, prefix: str = "") -> Pathway:
+        """A pathway through this route's absorption site (numbers under ``prefix`` in the data file)."""
         return Pathway(name=name, share=share, availability=availability, swallowed=self.swallowed,
                        ka_per_min=self._value(f"{prefix}ka_per_min"),
                        lag_min=self._value(f"{prefix}lag_min", 0.0),
@@ -153,11 +154,11 @@ class Route:
         if self.kind == "intravenous":
             return (Pathway("intravenous bolus", 1.0, 1.0, None),)
         if self.kind == "absorbed":
-            return (self._absorbed(self.label.lower(), 1.0, self.bioavailability),)
+            return (self.absorbed_pathway(self.label.lower(), 1.0, self.bioavailability),)
         swallowed = self.default_swallowed_fraction if swallowed_fraction is None else swallowed_fraction
-        mucosal = self._absorbed(f"{self.label.lower()} mucosa", 1.0 - swallowed,
+        mucosal = self.absorbed_pathway(f"{self.label.lower()} mucosa", 1.0 - swallowed,
                                  self.mucosal_availability, prefix="mucosal.")
-        gut = self.swallowed_route._absorbed("swallowed", swallowed, self.swallowed_route.bioavailability)
+        gut = self.swallowed_route.absorbed_pathway("swallowed", swallowed, self.swallowed_route.bioavailability)
         return tuple(p for p in (mucosal, gut) if p.share > 0)
 
     def check_swallowed_fraction(self, value) -> float:

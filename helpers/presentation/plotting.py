@@ -46,7 +46,7 @@ def shade_effect_ranges(ax, *, labels: bool = True, fontsize: float = 8.5):
     Returns the artists.
     """
     artists = []
-    for key, effect in EFFECT_RANGES.items():
+    for effect in EFFECT_RANGES.values():
         colour = effect.colour
         artists.append(ax.axhspan(effect.low_ng_ml, effect.high_ng_ml, color=colour, alpha=0.13, lw=0))
         for level in (effect.low_ng_ml, effect.high_ng_ml):

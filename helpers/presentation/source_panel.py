@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+from functools import cache
 
 from ..core.checks import check_choice
 from ..evidence.bibliography import cite
@@ -17,7 +17,7 @@ def source_panel_html(route: str) -> str:
     return _panel_html(check_choice("route", route, ROUTES))
 
 
-@lru_cache(maxsize=None)   # pure and called on every explorer change; one entry per route
+@cache   # pure and called on every explorer change; one entry per route
 def _panel_html(route: str) -> str:
     items = [f"<li><b>Bioavailability.</b> {html.escape(bioavailability_sentence(route))}</li>"]
     for note in notes_for(route):

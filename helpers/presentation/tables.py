@@ -92,7 +92,8 @@ def simulation_table(simulations, caption: str = "") -> Table:
     for sim in simulations:
         hours, minutes = divmod(int(round(sim.tmax_min)), 60)
         rows.append((ROUTES[sim.route].label, f"{sim.total_dose_mg:g}", f"{sim.cmax_ng_ml:.0f}",
-                     f"{hours}:{minutes:02d}", f"{sim.auc_ng_min_ml / MIN_PER_H:.0f}", f"{sim.bioavailable_dose_mg:.1f}"))
+                     f"{hours}:{minutes:02d}", f"{sim.auc_ng_min_ml / MIN_PER_H:.0f}",
+                     f"{sim.bioavailable_dose_mg:.1f}"))
     return Table(("route", "dose (mg)", "Cmax (ng/mL)", "Tmax (h:mm)", "AUC window (ng h/mL)",
                   "reaches blood (mg)"), tuple(rows), caption)
 
