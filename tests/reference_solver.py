@@ -15,16 +15,19 @@ from scipy.linalg import expm
 from helpers import MODELS, ROUTES
 
 
-def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None):
+def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None, followers=()):
     """Rate matrix. ``disposition`` = (volumes, clearance, flows) overrides the model's;
     ``metabolite`` = (fm, f_first_pass, (V_nk, Vp_nk), CL_nk, Q_nk) appends two
-    norketamine states (centre, peripheral) after the first-pass state."""
+    norketamine states (centre, peripheral) after the first-pass state; each rate k in
+    ``followers`` appends one more state, a concentration following the central one,
+    dC/dt = k (C_central - C) (a venous delay or an effect site), in mg/L."""
     volumes, clearance, flows = (MODELS[model_key].scaled(weight_kg) if disposition is None
                                  else disposition)
     n_depots, n_cmt = len(pathways), len(volumes)
     central = n_depots
     eliminated, first_pass = n_depots + n_cmt, n_depots + n_cmt + 1
-    size = first_pass + 1 + (2 if metabolite is not None else 0)
+    n_metabolite = 2 if metabolite is not None else 0
+    size = first_pass + 1 + n_metabolite + len(followers)
     a = np.zeros((size, size))
     a[central, central] -= clearance / volumes[0]
     a[eliminated, central] += clearance / volumes[0]
@@ -50,21 +53,26 @@ def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None):
         a[nk_p, nk] += q_nk / v_nk
         a[nk_p, nk_p] -= q_nk / vp_nk
         a[nk, nk_p] += q_nk / vp_nk
+    for i, rate in enumerate(followers):
+        state = first_pass + 1 + n_metabolite + i
+        a[state, central] += rate / volumes[0]
+        a[state, state] -= rate
     return a, central, volumes[0]
 
 
 def reference_amounts(route, dose_mg, weight_kg, t_min, *, infusion_min=None, n_doses=1,
                       interval_min=0.0, swallowed_fraction=None, model="kamp2020",
-                      pathways=None, disposition=None, metabolite=None):
+                      pathways=None, disposition=None, metabolite=None, followers=()):
     """State amounts (mg) at each time in ``t_min``; also returns the central index and V1.
 
     ``pathways`` and ``disposition`` (volumes, clearance, flows) override the
     catalogue's (one simulated patient); ``metabolite`` adds norketamine
-    states as the last two columns (see ``_system``).
+    states as the last two columns; ``followers`` adds concentration states (mg/L) that follow
+    the central one, last (see ``_system``).
     """
     if pathways is None:
         pathways = ROUTES[route].pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
-    a, central, v1 = _system(model, weight_kg, pathways, disposition, metabolite)
+    a, central, v1 = _system(model, weight_kg, pathways, disposition, metabolite, followers)
     size = a.shape[0]
     boluses, rates = [], []   # (time, state, mg) and (start, stop, state, mg/min)
     for k in range(n_doses):

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
+
+from helpers import ROUTES
+
 from browser_support import (
     ARTIFACT_DIR,
     NOTEBOOK_DIR,
@@ -23,9 +27,6 @@ from browser_support import (
     voila,
     wait_until_stable,
 )
-from playwright.sync_api import expect
-
-from helpers import ROUTES
 
 pytestmark = pytest.mark.browser
 

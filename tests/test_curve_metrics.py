@@ -1,9 +1,10 @@
 """curve_metrics against the independent reference solver and analytic identities."""
 import numpy as np
 import pytest
-from reference_solver import reference_conc_ng_ml
 
 from helpers import MODELS, dosing_interval_stats, simulate, terminal_half_life_min, time_to_fall_below
+
+from reference_solver import reference_conc_ng_ml
 
 
 def test_interval_stats_match_reference_solver():

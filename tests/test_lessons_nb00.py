@@ -1,8 +1,9 @@
 """Notebook 00's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
 import numpy as np
-from reference_solver import reference_conc_ng_ml
 
 from helpers import ROUTES, check
+
+from reference_solver import reference_conc_ng_ml
 
 
 def test_oral_mg_reaching_blood():

@@ -1,8 +1,9 @@
 """Notebook 01's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
 import numpy as np
-from reference_solver import reference_conc_ng_ml
 
 from helpers import ROUTES, check, explore
+
+from reference_solver import reference_conc_ng_ml
 
 T_MIN = np.arange(0.0, 720.0, 0.05)
 

@@ -1,8 +1,9 @@
 """Notebook 03's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
 import numpy as np
-from reference_solver import reference_conc_ng_ml
 
 from helpers import check
+
+from reference_solver import reference_conc_ng_ml
 
 T_MIN = np.arange(0.0, 120.0, 0.05)
 

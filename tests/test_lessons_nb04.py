@@ -1,8 +1,9 @@
 """Notebook 04's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
 import numpy as np
-from reference_solver import reference_conc_ng_ml
 
 from helpers import check
+
+from reference_solver import reference_conc_ng_ml
 
 CL_L_PER_H_70KG = 84.0     # Kamp 2020, helpers/data/disposition_models.toml
 

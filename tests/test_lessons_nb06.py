@@ -1,8 +1,9 @@
 """Notebook 06's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
 import numpy as np
-from reference_solver import reference_amounts, reference_conc_ng_ml
 
 from helpers import ROUTES, check, explore
+
+from reference_solver import reference_amounts, reference_conc_ng_ml
 
 
 def test_im_depot_at_15_min():

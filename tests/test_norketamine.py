@@ -1,12 +1,13 @@
 """Norketamine: closed form vs an independent matrix exponential, mass balance, AUC ratios vs literature."""
 import numpy as np
 import pytest
-from reference_solver import reference_amounts
 from scipy.integrate import trapezoid
 
 from helpers import ROUTE_KEYS, simulate
 from helpers.evidence.bibliography import BIBLIOGRAPHY
 from helpers.model.norketamine import NORKETAMINE, auc_ratio_inf, metabolite_disposition, norketamine_amounts_mg
+
+from reference_solver import reference_amounts
 
 FM = NORKETAMINE["fraction_metabolised"].value
 F_FP = NORKETAMINE["first_pass_fraction"].value

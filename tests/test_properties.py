@@ -2,11 +2,12 @@
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import simulate_kwargs
 
 from helpers import MODELS, ROUTES, simulate
 from helpers.model.routes import Pathway
 from helpers.model.simulation import pathway_amounts_mg
+
+from strategies import simulate_kwargs
 
 
 @settings(max_examples=300, deadline=None)

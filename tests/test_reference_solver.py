@@ -1,9 +1,10 @@
 """The closed form equals an independent matrix-exponential solution, route by route."""
 import numpy as np
 import pytest
-from reference_solver import reference_amounts
 
 from helpers import ROUTE_KEYS, simulate
+
+from reference_solver import reference_amounts
 
 RTOL = 1e-6
 

@@ -44,6 +44,7 @@ class DispositionModel:
     key: str
     label: str
     population: str
+    blood: str           # "arterial", "venous" or "not stated": what the central compartment describes
     sources: tuple[str, ...]
     volumes_l_70kg: tuple[float, ...]
     clearance_l_min_70kg: float
@@ -136,7 +137,7 @@ def _from_table(key: str, table: dict) -> DispositionModel:
         clearance = v1 * value["k10_per_min"]
         flows = tuple(v1 * value[f"k1{p}_per_min"] for p in peripherals)
     return DispositionModel(
-        key=key, label=table["label"], population=table["population"],
+        key=key, label=table["label"], population=table["population"], blood=table["blood"],
         sources=tuple(table["sources"]), volumes_l_70kg=volumes,
         clearance_l_min_70kg=clearance, flows_l_min_70kg=flows,
         clearance_weight_exponent=value["clearance_weight_exponent"],

@@ -29,9 +29,9 @@ from ..core.parameters import Parameter, load_data_file, parameters_in
 from ..core.units import NG_ML_PER_MG_L
 from .disposition import get_model
 from .disposition import modes as disposition_modes
-from .engine import disposition_modal, evaluate_fast
+from .engine import evaluate_fast
 from .routes import Pathway, bioavailability_of
-from .simulation import Simulation, simulate
+from .simulation import Simulation, concentration_modal, simulate
 
 __all__ = ["Population", "simulate_population", "VARIABILITY", "lognormal_sd", "MAX_PATIENTS"]
 
@@ -128,14 +128,18 @@ class Population:
         return self.volumes_l[i].copy(), float(self.clearance_l_min[i]), self.flows_l_min[i].copy()
 
 
-def _concentrations(t, inputs, modes, ka_list, f_list, pathways):
-    """Every patient's plasma concentration (ng/mL): (n_patients, T)."""
+def _concentrations(typical: Simulation, modes, ka_list, f_list):
+    """Every patient's concentration (ng/mL) at the typical simulation's site: (n_patients, T)."""
+    t = typical.t_min
     conc = np.zeros((modes.rates_per_min.shape[0], t.shape[0]))
-    index = {pathway: k for k, pathway in enumerate(pathways)}
-    central = disposition_modal(modes).select("central").scaled(NG_ML_PER_MG_L / modes.volumes_l[:, 0])
-    for pathway, t0, amount in inputs:
+    index = {pathway: k for k, pathway in enumerate(typical.pathways)}
+    modals = {}
+    for pathway, t0, amount in typical.dose_inputs():
         k = index[pathway]
-        per_mg = evaluate_fast(central, t - t0 - pathway.lag_min, ka_per_min=ka_list[k],
+        if pathway not in modals:   # per mg reaching the blood: each patient's availability comes below
+            unit = replace(pathway, availability=1.0)
+            modals[pathway] = concentration_modal(modes, unit, typical.model_blood, typical.sampling_site)
+        per_mg = evaluate_fast(modals[pathway], t - t0 - pathway.lag_min, ka_per_min=ka_list[k],
                                release_min=pathway.release_min)[:, 0, :]
         conc += (amount * f_list[k])[:, None] * per_mg
     return conc
@@ -152,7 +156,7 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
     route, dose_mg, weight_kg, **options
         As for :func:`helpers.simulate` (``t_end_min``, ``dt_min``,
         ``infusion_min``, ``n_doses``, ``interval_min``,
-        ``swallowed_fraction``, ``model``). Every patient has the same body
+        ``swallowed_fraction``, ``model``, ``sampling_site``). Every patient has the same body
         weight; variability is on top of weight scaling.
     n_patients : int
         Number of simulated patients, 1 to 100 000 (and at most 60 million patient-grid points,
@@ -226,15 +230,12 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
                              else "absorption.availability_absorbed_logit_sd"].value
             f_list.append(1.0 / (1.0 + np.exp(-(_logit(pathway.availability) + sd * eta_f))))
 
-    inputs = typical.dose_inputs()
-    t = typical.t_min
     chunks = np.array_split(np.arange(n_patients), min(threads, n_patients))
 
     def run(rows):
         rows = slice(rows[0], rows[-1] + 1)
-        return _concentrations(t, inputs, disposition_modes(volumes[rows], clearance[rows], flows[rows]),
-                               [None if ka is None else ka[rows] for ka in ka_list],
-                               [f[rows] for f in f_list], pathways)
+        return _concentrations(typical, disposition_modes(volumes[rows], clearance[rows], flows[rows]),
+                               [None if ka is None else ka[rows] for ka in ka_list], [f[rows] for f in f_list])
 
     if len(chunks) == 1:
         conc = run(chunks[0])
@@ -243,5 +244,5 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
             conc = np.concatenate(list(pool.map(run, chunks)), axis=0)
     return Population(route=typical.route, dose_mg=typical.dose_mg, weight_kg=typical.weight_kg,
                       n_patients=n_patients, seed=seed, bsv_scale=bsv_scale, typical=typical,
-                      t_min=t, conc_ng_ml=conc, volumes_l=volumes, clearance_l_min=clearance,
+                      t_min=typical.t_min, conc_ng_ml=conc, volumes_l=volumes, clearance_l_min=clearance,
                       flows_l_min=flows, ka_per_min=tuple(ka_list), availability=tuple(f_list))

@@ -10,8 +10,9 @@ directly). Of the drug leaving the absorption site, the fraction
 
 What kind of pathways a route has is data (``kind`` in ``data/routes.toml``):
 
-* ``intravenous``: the whole dose enters the blood, at once or, for a
-  route with ``default_infusion_min``, at a constant rate (an infusion);
+* ``intravenous``: the whole dose enters the blood at a constant rate,
+  over ``injection_min`` (a bolus) or, for a route with
+  ``default_infusion_min``, over a chosen duration (an infusion);
 * ``absorbed``: one absorption site (intramuscular, oral, rectal);
 * ``mucosal_and_swallowed``: part is absorbed through the mucosa, part is
   swallowed and then follows ``swallowed_route`` (the oral route), first
@@ -151,8 +152,8 @@ class Route:
         if self.is_infusion:
             duration = self.default_infusion_min if infusion_min is None else infusion_min
             return (Pathway("intravenous infusion", 1.0, 1.0, None, 0.0, duration),)
-        if self.kind == "intravenous":
-            return (Pathway("intravenous bolus", 1.0, 1.0, None),)
+        if self.kind == "intravenous":   # a bolus is injected over a short time, not at an instant
+            return (Pathway("intravenous bolus", 1.0, 1.0, None, 0.0, self._value("injection_min", 0.0)),)
         if self.kind == "absorbed":
             return (self.absorbed_pathway(self.label.lower(), 1.0, self.bioavailability),)
         swallowed = self.default_swallowed_fraction if swallowed_fraction is None else swallowed_fraction

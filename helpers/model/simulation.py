@@ -19,8 +19,9 @@ from .engine import Modal, disposition_modal, evaluate
 from .kernels import released_fraction, site_amount
 from .norketamine import norketamine_amounts_mg, norketamine_volume_l
 from .routes import ROUTES, Pathway, Route, bioavailability_of
+from .sites import resolve_sampling_site, to_effect_site, to_site
 
-__all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "MAX_GRID_POINTS"]
+__all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "concentration_modal", "MAX_GRID_POINTS"]
 
 MAX_GRID_POINTS = 2_000_000
 
@@ -56,9 +57,17 @@ def _blood_modal(modes: Modes, pathway: Pathway) -> Modal:
     return disposition_modal(modes).scaled(pathway.availability)
 
 
-def _conc_modal(modes: Modes, pathway: Pathway) -> Modal:
-    """Plasma concentration (ng/mL) per mg entering the pathway."""
-    return _blood_modal(modes, pathway).select("central").scaled(NG_ML_PER_MG_L / modes.volumes_l[0])
+def concentration_modal(modes: Modes, pathway: Pathway, blood: str, site: str) -> Modal:
+    """Concentration (ng/mL) at ``site`` per mg entering the pathway, for a model describing ``blood``.
+
+    ``site`` is a sampling site (``arterial``, ``venous``), ``effect`` (driven by the model's own
+    blood) or the model's own blood.
+    """
+    own = _blood_modal(modes, pathway).select("central").scaled(NG_ML_PER_MG_L / modes.volumes_l[..., 0])
+    own = own.renamed(blood)
+    if site == "effect":
+        return to_effect_site(own)
+    return to_site(own, blood, site)
 
 
 def _dose_inputs(pathways, dose_times_min, dose_mg) -> list[tuple[Pathway, float, float]]:
@@ -110,12 +119,45 @@ class Simulation:
     infusion_min: float | None
     swallowed_fraction: float | None
     model: str
+    sampling_site: str
     t_min: np.ndarray = field(repr=False)
     conc_ng_ml: np.ndarray = field(repr=False)
     bioavailability: float
     clearance_l_min: float
     modes: Modes = field(repr=False, compare=False)
     pathways: tuple[Pathway, ...] = field(repr=False, compare=False)
+    model_blood: str = field(repr=False, default="arterial")
+
+    def _modal_of(self, site: str):
+        return partial(concentration_modal, self.modes, blood=self.model_blood, site=site)
+
+    def site_conc_ng_ml(self, site: str, t_min=None) -> np.ndarray:
+        """Concentration (ng/mL) at another ``site`` than the simulation's own, on the grid or at ``t_min``.
+
+        ``site``: ``arterial`` or ``venous`` (if the model can give it, see
+        :func:`helpers.model.sites.resolve_sampling_site`), or ``effect``.
+
+        Examples
+        --------
+        During a long infusion venous blood catches up with arterial blood:
+
+        >>> sim = simulate("iv_infusion", 1400, 70, infusion_min=20000, t_end_min=19000, dt_min=19000)
+        >>> bool(np.isclose(sim.site_conc_ng_ml("venous")[-1], sim.conc_ng_ml[-1], rtol=1e-6))
+        True
+        """
+        if site != "effect":
+            site = resolve_sampling_site(self.model, self.model_blood, site)
+        t = self.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min))
+        return _superposed(self.dose_inputs(), self._modal_of(site), t)[0]
+
+    @cached_property
+    def effect_site_ng_ml(self) -> np.ndarray:
+        """Effect-site concentration on the grid, ng/mL: where the drug acts, lagging the blood.
+
+        ``dCe/dt = ke0 (C - Ce)`` driven by the model's own blood, with the
+        default ke0 of ``data/blood_sites.toml`` (:mod:`helpers.model.sites`).
+        """
+        return self.site_conc_ng_ml("effect")
 
     def dose_inputs(self) -> list[tuple[Pathway, float, float]]:
         """(pathway, start time in min, mg entering the pathway) for every pathway of every dose."""
@@ -124,7 +166,7 @@ class Simulation:
     @cached_property
     def auc_ng_min_ml(self) -> float:
         """Area under the curve over the simulated window (exact, not a trapezoid sum), ng min/mL."""
-        area = _superposed(self.dose_inputs(), partial(_conc_modal, self.modes), self.t_min[-1:], integral=True)
+        area = _superposed(self.dose_inputs(), self._modal_of(self.sampling_site), self.t_min[-1:], integral=True)
         return float(area[0, 0])
 
     @cached_property
@@ -161,7 +203,7 @@ class Simulation:
         return _dose_times_min(self.n_doses, self.interval_min)
 
     def conc_at(self, t_min) -> np.ndarray:
-        """Exact concentration (ng/mL) at any times (min, >= 0), on or off the grid.
+        """Exact concentration (ng/mL) at the simulation's site at any times (min, >= 0), on or off the grid.
 
         Examples
         --------
@@ -170,7 +212,7 @@ class Simulation:
         True
         """
         t = np.atleast_1d(check_times("t_min", t_min))
-        conc = _superposed(self.dose_inputs(), partial(_conc_modal, self.modes), t)[0]
+        conc = _superposed(self.dose_inputs(), self._modal_of(self.sampling_site), t)[0]
         return conc if np.ndim(t_min) else conc[0]
 
     def time_above_min(self, threshold_ng_ml: float) -> float:
@@ -216,7 +258,7 @@ class Simulation:
 def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: float = 720.0,
              dt_min: float = 1.0, infusion_min: float | None = None, n_doses: int = 1,
              interval_min: float | None = None, swallowed_fraction: float | None = None,
-             model: str = DEFAULT_MODEL) -> Simulation:
+             model: str = DEFAULT_MODEL, sampling_site: str | None = None) -> Simulation:
     """Simulate plasma ketamine for one route, dose, body weight and dosing schedule.
 
     Teaching simulation, not dosing guidance.
@@ -243,6 +285,11 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
         Share of an intranasal or sublingual dose that is swallowed, in [0, 1].
     model : str
         Disposition model key (``kamp2020``, ``domino1984``, ``clements1981``).
+    sampling_site : str, optional
+        Which blood the curve describes: ``arterial`` or ``venous`` (forearm
+        vein). Default: the model's own (arterial for Kamp 2020; the older
+        models do not say, and then only the default is allowed). Compare a
+        curve with published levels measured in the same kind of blood.
 
     Returns
     -------
@@ -286,13 +333,16 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     if swallowed_fraction is not None:
         swallowed_fraction = chosen.check_swallowed_fraction(swallowed_fraction)
 
+    site = resolve_sampling_site(disposition.key, disposition.blood, sampling_site)
+
     modes = disposition.modes(weight_kg)
     pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
     inputs = _dose_inputs(pathways, _dose_times_min(n_doses, interval_min), dose_mg)
-    conc = _superposed(inputs, partial(_conc_modal, modes), t)[0]
+    conc = _superposed(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
     return Simulation(
         route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,
-        swallowed_fraction=swallowed_fraction, model=disposition.key, t_min=t,
+        swallowed_fraction=swallowed_fraction, model=disposition.key, sampling_site=site, t_min=t,
         conc_ng_ml=conc, bioavailability=bioavailability_of(pathways),
-        clearance_l_min=float(modes.clearance_l_min), modes=modes, pathways=pathways)
+        clearance_l_min=float(modes.clearance_l_min), modes=modes, pathways=pathways,
+        model_blood=disposition.blood)

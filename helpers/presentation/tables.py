@@ -79,14 +79,14 @@ def simulation_table(simulations, caption: str = "") -> Table:
 
     Examples
     --------
-    A bolus peaks at dose / V1 (35 mg / 25 L) at once, and over a month its
-    AUC is dose / CL (35 mg / 84 L/h = 417 ng h/mL):
+    An infusion peaks when it stops, and over a month its AUC is dose / CL
+    (35 mg / 84 L/h = 417 ng h/mL):
 
     >>> from helpers import simulate
-    >>> print(simulation_table([simulate("iv_bolus", 35, 70, t_end_min=30 * 1440, dt_min=10)]))
-    route     dose (mg)  Cmax (ng/mL)  Tmax (h:mm)  AUC window (ng h/mL)  reaches blood (mg)
-    --------  ---------  ------------  -----------  --------------------  ------------------
-    IV bolus  35         1400          0:00         417                   35.0
+    >>> print(simulation_table([simulate("iv_infusion", 35, 70, infusion_min=40, t_end_min=30 * 1440, dt_min=10)]))
+    route        dose (mg)  Cmax (ng/mL)  Tmax (h:mm)  AUC window (ng h/mL)  reaches blood (mg)
+    -----------  ---------  ------------  -----------  --------------------  ------------------
+    IV infusion  35         253           0:40         417                   35.0
     """
     rows = []
     for sim in simulations:
