@@ -25,12 +25,14 @@ def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None, f
                                  else disposition)
     n_depots, n_cmt = len(pathways), len(volumes)
     central = n_depots
+    eliminating = central + MODELS[model_key].eliminated_from     # the centre, or a liver compartment
     eliminated, first_pass = n_depots + n_cmt, n_depots + n_cmt + 1
     n_metabolite = 2 if metabolite is not None else 0
     size = first_pass + 1 + n_metabolite + len(followers)
     a = np.zeros((size, size))
-    a[central, central] -= clearance / volumes[0]
-    a[eliminated, central] += clearance / volumes[0]
+    k_elimination = clearance / volumes[eliminating - central]
+    a[eliminating, eliminating] -= k_elimination
+    a[eliminated, eliminating] += k_elimination
     for p in range(1, n_cmt):
         k1p, kp1 = flows[p - 1] / volumes[0], flows[p - 1] / volumes[p]
         a[central, central] -= k1p
@@ -39,13 +41,14 @@ def _system(model_key, weight_kg, pathways, disposition=None, metabolite=None, f
         a[central, central + p] += kp1
     for d, pathway in enumerate(pathways):
         if pathway.ka_per_min is not None:
+            target = eliminating if pathway.entry == "eliminating" else central
             a[d, d] -= pathway.ka_per_min
-            a[central, d] += pathway.availability * pathway.ka_per_min
+            a[target, d] += pathway.availability * pathway.ka_per_min
             a[first_pass, d] += (1 - pathway.availability) * pathway.ka_per_min
     if metabolite is not None:
         fm, f_fp, (v_nk, vp_nk), cl_nk, q_nk = metabolite
         nk, nk_p = first_pass + 1, first_pass + 2
-        a[nk, central] += fm * clearance / volumes[0]
+        a[nk, eliminating] += fm * k_elimination
         for d, pathway in enumerate(pathways):
             if pathway.ka_per_min is not None:
                 a[nk, d] += f_fp * (1 - pathway.availability) * pathway.ka_per_min
@@ -71,13 +74,18 @@ def reference_amounts(route, dose_mg, weight_kg, t_min, *, infusion_min=None, n_
     the central one, last (see ``_system``).
     """
     if pathways is None:
-        pathways = ROUTES[route].pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
+        pathways = ROUTES[route].pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min,
+                                          dose_mg=dose_mg)
+    if ROUTES[route].model is not None:
+        model = ROUTES[route].model
     a, central, v1 = _system(model, weight_kg, pathways, disposition, metabolite, followers)
     size = a.shape[0]
     boluses, rates = [], []   # (time, state, mg) and (start, stop, state, mg/min)
     for k in range(n_doses):
         for d, pathway in enumerate(pathways):
             target = central if pathway.ka_per_min is None else d
+            if pathway.ka_per_min is None and pathway.entry == "eliminating":
+                target = central + MODELS[model].eliminated_from
             start = k * (interval_min or 0.0) + pathway.lag_min
             amount = dose_mg * pathway.share
             if pathway.release_min > 0:

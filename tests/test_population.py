@@ -5,11 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import trapezoid
 
-from helpers import ROUTE_KEYS, simulate
+from helpers import simulate
 from helpers.evidence.bibliography import BIBLIOGRAPHY
 from helpers.model.population import VARIABILITY, lognormal_sd, simulate_population
 
 from reference_solver import reference_amounts
+from strategies import RACEMIC_ROUTES
 
 
 @pytest.mark.parametrize("name", sorted(VARIABILITY))
@@ -27,7 +28,7 @@ def test_lognormal_sd_reproduces_the_coefficient_of_variation():
         assert np.sqrt(np.expm1(lognormal_sd(cv) ** 2)) == pytest.approx(cv / 100, rel=1e-12)
 
 
-@pytest.mark.parametrize("route", ROUTE_KEYS)
+@pytest.mark.parametrize("route", RACEMIC_ROUTES)
 @pytest.mark.parametrize("dt_min", [2.0, 0.7])   # 0.7: uneven last step; both > 256 points (table path)
 def test_no_variability_gives_the_typical_patient(route, dt_min):
     pop = simulate_population(route, 40.0, 70.0, n_patients=4, bsv_scale=0.0, t_end_min=900, dt_min=dt_min,
@@ -66,7 +67,7 @@ def test_fixed_seed_reproduces_exactly_and_other_seeds_differ():
 
 
 @settings(max_examples=15, deadline=None)
-@given(route=st.sampled_from(ROUTE_KEYS), seed=st.integers(0, 2**31))
+@given(route=st.sampled_from(RACEMIC_ROUTES), seed=st.integers(0, 2**31))
 def test_percentiles_are_ordered(route, seed):
     pop = simulate_population(route, 30.0, 60.0, n_patients=60, seed=seed, t_end_min=480, dt_min=4.0)
     bands = pop.percentile([5, 25, 50, 75, 95])

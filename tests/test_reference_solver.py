@@ -2,13 +2,14 @@
 import numpy as np
 import pytest
 
-from helpers import ROUTE_KEYS, simulate
+from helpers import simulate
 
 from reference_solver import reference_amounts
+from strategies import RACEMIC_ROUTES
 
 RTOL = 1e-6
 
-CASES = [(route, {}) for route in ROUTE_KEYS] + [
+CASES = [(route, {}) for route in RACEMIC_ROUTES] + [
     ("iv_infusion", {"infusion_min": 7.5}),
     ("iv_bolus", {"model": "domino1984"}),
     ("oral", {"model": "clements1981"}),

@@ -3,16 +3,17 @@ import numpy as np
 import pytest
 from scipy.integrate import trapezoid
 
-from helpers import ROUTE_KEYS, simulate, simulate_population
+from helpers import simulate, simulate_population
 from helpers.model.sites import BLOOD_SITE_NUMBERS
 
 from reference_solver import reference_amounts
+from strategies import RACEMIC_ROUTES
 
 K_AV = BLOOD_SITE_NUMBERS["venous.arterial_to_venous_per_min"].value
 KE0 = BLOOD_SITE_NUMBERS["effect_site.ke0_per_min"].value
 
 
-@pytest.mark.parametrize("route", ROUTE_KEYS)
+@pytest.mark.parametrize("route", RACEMIC_ROUTES)
 def test_effect_site_equals_plasma_where_it_peaks(route):
     """dCe/dt = ke0 (Cp - Ce) is zero at the effect-site peak, so Ce = Cp there."""
     sim = simulate(route, 35.0, 70.0, t_end_min=600, dt_min=0.5)
@@ -24,7 +25,7 @@ def test_effect_site_equals_plasma_where_it_peaks(route):
     assert ce[top] == pytest.approx(float(sim.conc_at(around[top])), rel=1e-5)
 
 
-@pytest.mark.parametrize("route", ROUTE_KEYS)
+@pytest.mark.parametrize("route", RACEMIC_ROUTES)
 def test_effect_site_and_venous_areas_equal_the_arterial_area(route):
     """A delay moves drug in time but loses none: over a long window the areas agree."""
     sim = simulate(route, 35.0, 70.0, t_end_min=30 * 1440, dt_min=0.5)

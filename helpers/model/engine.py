@@ -64,8 +64,12 @@ class Modal:
         return Modal(tuple(names), self.rates, self.weights)
 
 
-def disposition_modal(modes) -> Modal:
-    """Central and (summed) peripheral amounts, mg per mg injected into the central compartment.
+def disposition_modal(modes, entry: str = "central") -> Modal:
+    """Central, (summed) peripheral and eliminating-compartment amounts, mg per mg entering ``entry``.
+
+    ``entry`` is ``central`` or ``eliminating`` (a liver compartment that
+    receives swallowed drug); ``eliminating`` names the compartment that
+    eliminates (the centre itself in the racemic models).
 
     Examples
     --------
@@ -73,12 +77,13 @@ def disposition_modal(modes) -> Modal:
 
     >>> from helpers.model.disposition import modes
     >>> modal = disposition_modal(modes(np.array([25.0, 56.0, 157.0]), np.array(1.4), np.array([2.68, 1.32])))
-    >>> np.round(evaluate(modal, np.array([0.0]))[:, 0], 12).tolist() == [1.0, 0.0]
+    >>> np.round(evaluate(modal, np.array([0.0]))[:, 0], 12).tolist() == [1.0, 0.0, 1.0]
     True
     """
-    amounts = modes.amounts
-    weights = np.stack([amounts[..., 0, :], amounts[..., 1:, :].sum(axis=-2)], axis=-2)
-    return Modal(("central", "peripheral"), modes.rates_per_min, weights)
+    e = modes.eliminated_from
+    amounts = modes.amounts_from(e if entry == "eliminating" else 0)
+    weights = np.stack([amounts[..., 0, :], amounts[..., 1:, :].sum(axis=-2), amounts[..., e, :]], axis=-2)
+    return Modal(("central", "peripheral", "eliminating"), modes.rates_per_min, weights)
 
 
 def then(modal: Modal, source: str, block_rates, block_weights, names, gain=1.0) -> Modal:

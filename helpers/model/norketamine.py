@@ -1,9 +1,10 @@
-"""Norketamine, ketamine's first metabolite: a parent-metabolite model in closed form.
+"""Norketamine, ketamine's first metabolite (noresketamine for esketamine): a closed-form model.
 
-Norketamine enters the blood from two places:
+The metabolite enters the blood from two places:
 
-* from ketamine cleared from the blood: a fraction ``fm`` of the clearance
-  (rate ``fm x CL / V1 x ketamine amount in the centre``);
+* from the parent drug eliminated from the body: a fraction ``fm`` of the
+  elimination (rate ``fm x CL / V x amount in the eliminating compartment``:
+  the centre for racemic ketamine, the liver compartment for esketamine);
 * for absorbed doses, from drug metabolised before it reaches the blood
   (first pass): a fraction ``f_fp`` of what is lost presystemically (the
   ``first_pass`` amount of :attr:`helpers.Simulation.amounts_mg`).
@@ -20,7 +21,7 @@ The teaching relation: norketamine AUC / ketamine AUC (to infinity) is
 the less of a dose escapes first pass (small F), the more norketamine per
 unit of ketamine.
 
-Numbers: ``data/norketamine.toml``.
+Numbers, one table per drug: ``data/norketamine.toml``.
 """
 from __future__ import annotations
 
@@ -32,18 +33,24 @@ from ..core.units import MIN_PER_H, REFERENCE_WEIGHT_KG
 from .disposition import modes
 from .engine import Modal, combine, disposition_modal, evaluate, then
 
-__all__ = ["NORKETAMINE", "metabolite_disposition", "norketamine_volume_l", "norketamine_modal",
-           "norketamine_amounts_mg", "auc_ratio_inf"]
+__all__ = ["NORKETAMINE", "METABOLITES", "METABOLITE_LABELS", "metabolite_disposition", "norketamine_volume_l",
+           "norketamine_modal", "norketamine_amounts_mg", "auc_ratio_inf"]
 
-NORKETAMINE: dict[str, Parameter] = parameters_in(load_data_file("norketamine.toml"))
+_TABLES = load_data_file("norketamine.toml")
+#: Every sourced number of each drug's metabolite model, by drug ("ketamine", "esketamine").
+METABOLITES: dict[str, dict[str, Parameter]] = {drug: parameters_in(table) for drug, table in _TABLES.items()}
+#: The metabolite's name for each drug ("norketamine", "noresketamine").
+METABOLITE_LABELS: dict[str, str] = {drug: table["label"] for drug, table in _TABLES.items()}
+#: Racemic ketamine's norketamine numbers.
+NORKETAMINE: dict[str, Parameter] = METABOLITES["ketamine"]
 
 
-def _value(name: str) -> float:
-    return NORKETAMINE[name].value
+def _value(name: str, drug: str = "ketamine") -> float:
+    return METABOLITES[drug][name].value
 
 
-def metabolite_disposition(weight_kg: float):
-    """Norketamine (volumes L, clearance L/min, flow L/min) at a body weight (kg).
+def metabolite_disposition(weight_kg: float, drug: str = "ketamine"):
+    """The metabolite's (volumes L, clearance L/min, flow L/min) at a body weight (kg).
 
     Examples
     --------
@@ -51,30 +58,34 @@ def metabolite_disposition(weight_kg: float):
     >>> volumes.tolist(), round(clearance * 60, 6), round(flow * 60, 6)
     ([98.6, 160.0], 57.7, 42.8)
     """
+    table = METABOLITES[drug]
     ratio = weight_kg / REFERENCE_WEIGHT_KG
-    volumes = np.array([_value("v_l_70kg"), _value("vp_l_70kg")]) * ratio
-    scale = ratio ** _value("clearance_weight_exponent")
-    clearance = _value("cl_l_per_h_70kg") / MIN_PER_H * scale
-    flow = _value("q_l_per_h_70kg") / MIN_PER_H * scale
+    volume_exponent = table["volume_weight_exponent"].value if "volume_weight_exponent" in table else 1.0
+    volumes = np.array([_value("v_l_70kg", drug), _value("vp_l_70kg", drug)]) * ratio ** volume_exponent
+    scale = ratio ** _value("clearance_weight_exponent", drug)
+    clearance = _value("cl_l_per_h_70kg", drug) / MIN_PER_H * scale
+    flow = _value("q_l_per_h_70kg", drug) / MIN_PER_H * scale
     return volumes, clearance, flow
 
 
-def norketamine_volume_l(weight_kg: float) -> float:
-    """Central volume of norketamine at a body weight, L."""
-    return float(metabolite_disposition(weight_kg)[0][0])
+def norketamine_volume_l(weight_kg: float, drug: str = "ketamine") -> float:
+    """Central volume of the metabolite at a body weight, L."""
+    return float(metabolite_disposition(weight_kg, drug)[0][0])
 
 
-def norketamine_modal(ketamine_modes, pathway, weight_kg: float) -> Modal:
-    """Norketamine amounts (``central``, ``peripheral``; mg) per mg entering a ketamine pathway."""
-    fm, f_fp = _value("fraction_metabolised"), _value("first_pass_fraction")
-    volumes, clearance, flow = metabolite_disposition(weight_kg)
+def norketamine_modal(parent_modes, pathway, weight_kg: float, drug: str = "ketamine") -> Modal:
+    """Metabolite amounts (``central``, ``peripheral``; mg) per mg entering a pathway of the parent drug."""
+    fm, f_fp = _value("fraction_metabolised", drug), _value("first_pass_fraction", drug)
+    volumes, clearance, flow = metabolite_disposition(weight_kg, drug)
     metabolite = modes(volumes, np.asarray(clearance), np.array([flow]))
     block_rates, block_weights = metabolite.rates_per_min, metabolite.amounts       # per mg formed
-    blood = disposition_modal(ketamine_modes).scaled(pathway.availability)
-    k10 = ketamine_modes.clearance_l_min / ketamine_modes.volumes_l[0]
-    formed = then(blood, "central", block_rates, block_weights, ("central", "peripheral"), gain=fm * k10)
+    blood = disposition_modal(parent_modes, pathway.entry).scaled(pathway.availability)
+    e = parent_modes.eliminated_from
+    k_elimination = parent_modes.clearance_l_min / parent_modes.volumes_l[..., e]
+    formed = then(blood, "eliminating", block_rates, block_weights, ("central", "peripheral"),
+                  gain=fm * k_elimination)
     lost = 1.0 - pathway.availability
-    if pathway.ka_per_min is None or lost <= 0:
+    if pathway.ka_per_min is None or lost <= 0 or f_fp == 0:
         return formed
     # first pass: the drug leaving the absorption site without reaching the blood forms f_fp of it
     first_pass = Modal(("central", "peripheral"), block_rates, block_weights * (f_fp * lost))
@@ -84,17 +95,18 @@ def norketamine_modal(ketamine_modes, pathway, weight_kg: float) -> Modal:
 def norketamine_amounts_mg(sim, t_min=None) -> dict[str, np.ndarray]:
     """Norketamine in the blood (``central``), tissues (``peripheral``) and ``eliminated``, mg.
 
-    Amounts in ketamine-mass equivalents at each time of ``t_min`` (default:
-    the simulation's grid). ``central + peripheral + eliminated`` equals the
-    norketamine formed so far: ``fm x eliminated ketamine + f_fp x first pass``.
+    Amounts in parent-mass equivalents at each time of ``t_min`` (default:
+    the simulation's grid); the metabolite of the simulation's drug. ``central +
+    peripheral + eliminated`` equals the metabolite formed so far:
+    ``fm x eliminated parent + f_fp x first pass``.
     """
     t = sim.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min))
-    volumes, clearance, _ = metabolite_disposition(sim.weight_kg)
+    volumes, clearance, _ = metabolite_disposition(sim.weight_kg, sim.drug)
     out = {name: np.zeros_like(t) for name in ("central", "peripheral", "eliminated")}
     modals = {}
     for pathway, t0, amount in sim.dose_inputs():
         if pathway not in modals:   # one modal per pathway, reused for every dose
-            modals[pathway] = norketamine_modal(sim.modes, pathway, sim.weight_kg)
+            modals[pathway] = norketamine_modal(sim.modes, pathway, sim.weight_kg, sim.drug)
         inputs = dict(ka_per_min=pathway.ka_per_min, release_min=pathway.release_min)
         tau = t - t0 - pathway.lag_min
         level = amount * evaluate(modals[pathway], tau, **inputs)
@@ -113,16 +125,16 @@ def auc_ratio_inf(sim) -> float:
 
     Examples
     --------
-    After an IV dose only clearance forms norketamine: ratio = fm x CL_K / CL_NK.
+    After an IV dose only clearance forms norketamine: ratio = fm x CL_K / CL_NK (fm = 1).
 
     >>> from helpers import simulate
     >>> sim = simulate("iv_bolus", 35, 70)
     >>> cl_nk = NORKETAMINE["cl_l_per_h_70kg"].value / 60
-    >>> bool(np.isclose(auc_ratio_inf(sim), 0.8 * sim.clearance_l_min / cl_nk))
+    >>> bool(np.isclose(auc_ratio_inf(sim), 1.0 * sim.clearance_l_min / cl_nk))
     True
     """
-    fm, f_fp = _value("fraction_metabolised"), _value("first_pass_fraction")
-    nk_clearance = metabolite_disposition(sim.weight_kg)[1]
+    fm, f_fp = _value("fraction_metabolised", sim.drug), _value("first_pass_fraction", sim.drug)
+    nk_clearance = metabolite_disposition(sim.weight_kg, sim.drug)[1]
     bioavailable = sim.bioavailable_dose_mg
     formed = fm * bioavailable + f_fp * (sim.total_dose_mg - bioavailable)
     return (formed / nk_clearance) / (bioavailable / sim.clearance_l_min)

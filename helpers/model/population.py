@@ -40,6 +40,7 @@ MAX_PATIENTS = 100_000
 MAX_SEED = 2**63 - 1
 _MAX_VALUES = 60_000_000       # patients x grid points (memory guard, ~0.5 GB of float64)
 _MAX_WORK = 600_000_000        # patients x grid points x dose inputs (time guard: a few seconds)
+_VARIABILITY_DRUGS = ("ketamine",)   # whose between-patient variability data/variability.toml describes
 _DISPOSITION_KEYS = ("v1", "v2", "v3")
 _FLOW_KEYS = ("q2", "q3")
 
@@ -195,6 +196,9 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
     bsv_scale = check_number("bsv_scale", bsv_scale, low=0.0, high=3.0, low_open=False)
     threads = check_count("threads", threads, low=1, high=16)
     typical = simulate(route, dose_mg, weight_kg, **options)   # validates everything else
+    if typical.drug not in _VARIABILITY_DRUGS:
+        raise ValueError(f"route must be a route of {' or '.join(_VARIABILITY_DRUGS)} for between-patient "
+                         f"variability (data/variability.toml has no numbers for {typical.drug}); got {route!r}")
     if n_patients * typical.t_min.size > _MAX_VALUES:
         raise ValueError(f"n_patients x grid points must be at most {_MAX_VALUES}; got "
                          f"{n_patients} x {typical.t_min.size} (use fewer patients or a coarser dt_min)")

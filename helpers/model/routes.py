@@ -19,6 +19,15 @@ What kind of pathways a route has is data (``kind`` in ``data/routes.toml``):
   pass included. The swallowed fraction is a parameter a learner can vary;
   the mucosal availability is derived so that at the default swallowed
   fraction the route's overall bioavailability equals the published value.
+* ``device_session``: a product given as one to ``max_devices`` identical
+  devices ``device_interval_min`` apart (the esketamine nasal spray: 28 mg
+  per device). Of each device a fraction is absorbed through the nose (less
+  for every device after the first) and the rest is swallowed; the
+  swallowed part enters the model's liver compartment (``entry``), so its
+  hepatic first pass happens inside the disposition model.
+
+A route may fix its drug and disposition model (``drug``, ``model``; the
+esketamine product runs on its own published model only).
 
 Labels, colours, nouns and the other facts the course shows about a route
 are data too; no module outside this one needs to know a route's key.
@@ -30,9 +39,14 @@ from dataclasses import dataclass, field
 from ..core.checks import check_choice, check_number
 from ..core.parameters import Parameter, load_data_file, parameters_in
 
-__all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS", "ROUTE_KINDS", "bioavailability_of"]
+__all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS", "ROUTE_KINDS", "bioavailability_of", "MAX_DOSE_MG"]
 
-ROUTE_KINDS = ("intravenous", "absorbed", "mucosal_and_swallowed")
+#: Largest dose accepted, mg: a multi-day infusion at anaesthetic rates (2 mg/kg/h for 48 h at
+#: 150 kg is 14.4 g; Koppel 1990's intensive-care infusions ran for days) fits below it. A teaching
+#: course never needs more, and a bound keeps every number finite.
+MAX_DOSE_MG = 20_000.0
+
+ROUTE_KINDS = ("intravenous", "absorbed", "mucosal_and_swallowed", "device_session")
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class Pathway:
     lag_min: float = 0.0
     release_min: float = 0.0
     swallowed: bool = False   # absorbed from the gut: meets the oral first pass
+    entry: str = "central"    # "central", or "eliminating": the model's liver compartment (portal entry)
 
 
 def bioavailability_of(pathways) -> float:
@@ -80,6 +95,39 @@ class Route:
     sources: tuple[str, ...]
     parameters: dict[str, Parameter] = field(repr=False)
     swallowed_route: Route | None = field(default=None, repr=False)
+    drug: str = "ketamine"
+    model: str | None = None  # a fixed disposition model, or None: any racemic model
+
+    @property
+    def fixed_doses_mg(self) -> tuple[float, ...] | None:
+        """The only doses a device product allows (1 to max_devices devices), or None.
+
+        Examples
+        --------
+        >>> ROUTES["iv_bolus"].fixed_doses_mg is None
+        True
+        """
+        if self.kind != "device_session":
+            return None
+        device = self._value("device_mg")
+        return tuple(device * n for n in range(1, int(self._value("max_devices")) + 1))
+
+    @property
+    def observation_min(self) -> float | None:
+        """Minutes a patient must be observed after a dose (a labelled requirement), or None."""
+        return self._value("observation_min")
+
+    def check_dose(self, dose_mg) -> float:
+        """Validate a dose for this route: any positive amount up to MAX_DOSE_MG, or a device multiple."""
+        if self.fixed_doses_mg is None:
+            return check_number("dose_mg", dose_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
+        allowed = self.fixed_doses_mg
+        if isinstance(dose_mg, bool) or not isinstance(dose_mg, (int, float)) or not any(
+                abs(dose_mg - d) < 1e-9 for d in allowed):
+            listed = ", ".join(f"{d:g}" for d in allowed)
+            raise ValueError(f"dose_mg must be one of {listed} mg for route {self.key!r} "
+                             f"({self._value('device_mg'):g} mg per device); got {dose_mg!r}")
+        return float(dose_mg)
 
     def _value(self, name: str, default=None):
         parameter = self.parameters.get(name)
@@ -139,16 +187,36 @@ class Route:
             swallowed_fraction = self.check_swallowed_fraction(swallowed_fraction)
         return bioavailability_of(self.pathways(swallowed_fraction))
 
-    def absorbed_pathway(self, name: str, share: float, availability: float, prefix: str = "") -> Pathway:
+    def absorbed_pathway(self, name: str, share: float, availability: float, prefix: str = "",
+                         lag_min: float = 0.0, swallowed: bool | None = None, entry: str = "central") -> Pathway:
         """A pathway through this route's absorption site (numbers under ``prefix`` in the data file)."""
-        return Pathway(name=name, share=share, availability=availability, swallowed=self.swallowed,
+        return Pathway(name=name, share=share, availability=availability,
+                       swallowed=self.swallowed if swallowed is None else swallowed,
                        ka_per_min=self._value(f"{prefix}ka_per_min"),
-                       lag_min=self._value(f"{prefix}lag_min", 0.0),
-                       release_min=self._value(f"{prefix}release_min", 0.0))
+                       lag_min=self._value(f"{prefix}lag_min", 0.0) + lag_min,
+                       release_min=self._value(f"{prefix}release_min", 0.0), entry=entry)
 
-    def pathways(self, swallowed_fraction: float | None = None,
-                 infusion_min: float | None = None) -> tuple[Pathway, ...]:
-        """The pathways of one dose, for the given options (already validated)."""
+    def _device_pathways(self, dose_mg: float) -> tuple[Pathway, ...]:
+        n = round(dose_mg / self._value("device_mg"))
+        first, factor = self._value("nasal_fraction_first_device"), self._value("later_device_factor")
+        found = []
+        for i in range(n):
+            nasal = first if i == 0 else first * factor
+            lag = i * self._value("device_interval_min")
+            found.append(self.absorbed_pathway(f"device {i + 1}, nose", nasal / n, 1.0, "mucosal.", lag))
+            found.append(self.absorbed_pathway(f"device {i + 1}, swallowed", (1.0 - nasal) / n,
+                                               self._value("gut_availability"), "swallowed.", lag,
+                                               swallowed=True, entry="eliminating"))
+        return tuple(found)
+
+    def pathways(self, swallowed_fraction: float | None = None, infusion_min: float | None = None,
+                 dose_mg: float | None = None) -> tuple[Pathway, ...]:
+        """The pathways of one dose, for the given options (already validated).
+
+        A device product needs ``dose_mg`` (its pathways depend on how many devices).
+        """
+        if self.kind == "device_session":
+            return self._device_pathways(self.fixed_doses_mg[0] if dose_mg is None else dose_mg)
         if self.is_infusion:
             duration = self.default_infusion_min if infusion_min is None else infusion_min
             return (Pathway("intravenous infusion", 1.0, 1.0, None, 0.0, duration),)
@@ -177,7 +245,7 @@ def _route(key: str, table: dict, swallowed_route: Route | None = None) -> Route
                  home_use=bool(table.get("home_use", False)), swallowed=bool(table.get("swallowed", False)),
                  population=table["population"], source_001=dict(table["source_001"]),
                  sources=tuple(table["sources"]), parameters=parameters_in(table),
-                 swallowed_route=swallowed_route)
+                 swallowed_route=swallowed_route, drug=table.get("drug", "ketamine"), model=table.get("model"))
 
 
 def _load() -> dict[str, Route]:

@@ -14,11 +14,11 @@ import numpy as np
 
 from ..core.checks import check_choice, check_count, check_number, check_times
 from ..core.units import NG_ML_PER_MG_L
-from .disposition import DEFAULT_MODEL, Modes, get_model
+from .disposition import DEFAULT_MODEL, RACEMIC_MODELS, Modes, get_model
 from .engine import Modal, disposition_modal, evaluate
 from .kernels import released_fraction, site_amount
 from .norketamine import norketamine_amounts_mg, norketamine_volume_l
-from .routes import ROUTES, Pathway, Route, bioavailability_of
+from .routes import ROUTES, Pathway, Route
 from .sites import resolve_sampling_site, to_effect_site, to_site
 
 __all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "concentration_modal", "MAX_GRID_POINTS"]
@@ -53,8 +53,8 @@ def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
 
 
 def _blood_modal(modes: Modes, pathway: Pathway) -> Modal:
-    """Central and peripheral amounts (mg) per mg entering the pathway."""
-    return disposition_modal(modes).scaled(pathway.availability)
+    """Central, peripheral and eliminating-compartment amounts (mg) per mg entering the pathway."""
+    return disposition_modal(modes, pathway.entry).scaled(pathway.availability)
 
 
 def concentration_modal(modes: Modes, pathway: Pathway, blood: str, site: str) -> Modal:
@@ -86,6 +86,24 @@ def _superposed(inputs, modal_of, t_min, *, integral: bool = False) -> np.ndarra
     return total
 
 
+def _systemic_bioavailability(modes: Modes, pathways) -> float:
+    """Fraction of a dose reaching the blood: each pathway's availability, and for drug entering a
+    liver compartment its escape from the liver's first pass too."""
+    fractions = {"central": 1.0, "eliminating": float(modes.systemic_fraction(modes.eliminated_from))}
+    return float(sum(p.share * p.availability * fractions[p.entry] for p in pathways))
+
+
+def _model_for(route: Route, model):
+    """The disposition model for a route: its own (a product with a published model) or a racemic one."""
+    if route.model is not None:
+        if model is not None and model != route.model:
+            raise ValueError(f"model must be None or {route.model!r} for route {route.key!r} ({route.drug} "
+                             f"has its own published model); got {model!r}")
+        return get_model(route.model)
+    chosen = get_model(DEFAULT_MODEL if model is None else check_choice("model", model, RACEMIC_MODELS))
+    return chosen
+
+
 def _dose_times_min(n_doses: int, interval_min: float | None) -> np.ndarray:
     return (interval_min or 0.0) * np.arange(n_doses, dtype=float)
 
@@ -95,8 +113,10 @@ def pathway_amounts_mg(modes: Modes, pathway: Pathway, t_min, *, integral: bool 
 
     With ``integral`` the running time integral (mg min) instead.
     """
-    modal = Modal(tuple(f"compartment {p}" for p in range(modes.amounts.shape[-2])), modes.rates_per_min,
-                  modes.amounts * pathway.availability)
+    entry = modes.eliminated_from if pathway.entry == "eliminating" else 0
+    amounts = modes.amounts_from(entry)
+    modal = Modal(tuple(f"compartment {p}" for p in range(amounts.shape[-2])), modes.rates_per_min,
+                  amounts * pathway.availability)
     tau = np.asarray(t_min, dtype=float) - pathway.lag_min
     return evaluate(modal, tau, ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
                     integral=integral)
@@ -112,6 +132,7 @@ class Simulation:
     """
 
     route: str
+    drug: str
     dose_mg: float
     weight_kg: float
     n_doses: int
@@ -171,8 +192,12 @@ class Simulation:
 
     @cached_property
     def norketamine_ng_ml(self) -> np.ndarray:
-        """Plasma norketamine on the time grid, ng/mL (see :mod:`helpers.model.norketamine`)."""
-        return norketamine_amounts_mg(self)["central"] / norketamine_volume_l(self.weight_kg) * NG_ML_PER_MG_L
+        """Plasma norketamine (noresketamine for esketamine) on the time grid, ng/mL.
+
+        See :mod:`helpers.model.norketamine`.
+        """
+        return (norketamine_amounts_mg(self)["central"] / norketamine_volume_l(self.weight_kg, self.drug)
+                * NG_ML_PER_MG_L)
 
     @property
     def cmax_ng_ml(self) -> float:
@@ -230,14 +255,16 @@ class Simulation:
 
         Keys: ``not_yet_given`` (later doses, undelivered infusion or
         unreleased dosage form), ``absorption_site``, ``central``,
-        ``peripheral`` (all peripheral compartments), ``eliminated`` (cleared
-        from the blood) and ``first_pass`` (metabolised before reaching the
-        blood). At every time they add up to the total dose.
+        ``peripheral`` (all other compartments, a liver compartment included),
+        ``eliminated`` (cleared from the body) and ``first_pass`` (metabolised
+        before reaching the body, e.g. in the gut wall). At every time they add
+        up to the total dose.
         """
         t = self.t_min
         amounts = {name: np.zeros_like(t) for name in
                    ("not_yet_given", "absorption_site", "central", "peripheral", "eliminated", "first_pass")}
-        k10 = self.clearance_l_min / self.modes.volumes_l[0]
+        e = self.modes.eliminated_from
+        k_elimination = self.modes.clearance_l_min / self.modes.volumes_l[e]
         for pathway, t0, amount in self.dose_inputs():
             tau = t - t0 - pathway.lag_min
             inputs = dict(ka_per_min=pathway.ka_per_min, release_min=pathway.release_min)
@@ -245,8 +272,8 @@ class Simulation:
             body = amount * evaluate(modal, tau, **inputs)
             amounts["central"] += body[0]
             amounts["peripheral"] += body[1]
-            amounts["eliminated"] += k10 * amount * evaluate(modal.select("central"), tau, integral=True,
-                                                             **inputs)[0]
+            amounts["eliminated"] += k_elimination * amount * evaluate(modal.select("eliminating"), tau,
+                                                                       integral=True, **inputs)[0]
             released = amount * released_fraction(tau, pathway.release_min)
             site = amount * site_amount(tau, **inputs)
             amounts["not_yet_given"] += amount - released
@@ -258,7 +285,7 @@ class Simulation:
 def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: float = 720.0,
              dt_min: float = 1.0, infusion_min: float | None = None, n_doses: int = 1,
              interval_min: float | None = None, swallowed_fraction: float | None = None,
-             model: str = DEFAULT_MODEL, sampling_site: str | None = None) -> Simulation:
+             model: str | None = None, sampling_site: str | None = None) -> Simulation:
     """Simulate plasma ketamine for one route, dose, body weight and dosing schedule.
 
     Teaching simulation, not dosing guidance.
@@ -269,7 +296,9 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
         A key of :data:`helpers.ROUTES`: ``iv_bolus``, ``iv_infusion``,
         ``intramuscular``, ``intranasal``, ``sublingual``, ``oral``, ``rectal``.
     dose_mg : float
-        Amount given per dose, mg of racemic ketamine (> 0).
+        Amount given per dose, mg of racemic ketamine, in (0, 20000]; for a
+        device product (``esketamine_nasal_spray``) a whole number of devices
+        (28, 56 or 84 mg).
     weight_kg : float
         Body weight, kg, within the disposition model's range (10-150 kg for
         the default model).
@@ -283,8 +312,10 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
         Time between dose starts, min (> 0); required when ``n_doses > 1``.
     swallowed_fraction : float, optional
         Share of an intranasal or sublingual dose that is swallowed, in [0, 1].
-    model : str
-        Disposition model key (``kamp2020``, ``domino1984``, ``clements1981``).
+    model : str, optional
+        Disposition model key for the racemic routes (``kamp2020``, the
+        default, ``domino1984``, ``clements1981``); a product with its own
+        published model (esketamine) always uses that one.
     sampling_site : str, optional
         Which blood the curve describes: ``arterial`` or ``venous`` (forearm
         vein). Default: the model's own (arterial for Kamp 2020; the older
@@ -314,8 +345,8 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     """
     route_key = check_choice("route", route, ROUTES)
     chosen: Route = ROUTES[route_key]
-    dose_mg = check_number("dose_mg", dose_mg, low=0.0, unit="mg")
-    disposition = get_model(model)
+    dose_mg = chosen.check_dose(dose_mg)
+    disposition = _model_for(chosen, model)
     weight_kg = disposition.check_weight(weight_kg)
     t = time_grid(t_end_min, dt_min)
     if infusion_min is not None:
@@ -336,13 +367,13 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     site = resolve_sampling_site(disposition.key, disposition.blood, sampling_site)
 
     modes = disposition.modes(weight_kg)
-    pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min)
+    pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min, dose_mg=dose_mg)
     inputs = _dose_inputs(pathways, _dose_times_min(n_doses, interval_min), dose_mg)
     conc = _superposed(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
     return Simulation(
-        route=route_key, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
+        route=route_key, drug=chosen.drug, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,
         swallowed_fraction=swallowed_fraction, model=disposition.key, sampling_site=site, t_min=t,
-        conc_ng_ml=conc, bioavailability=bioavailability_of(pathways),
-        clearance_l_min=float(modes.clearance_l_min), modes=modes, pathways=pathways,
+        conc_ng_ml=conc, bioavailability=_systemic_bioavailability(modes, pathways),
+        clearance_l_min=float(modes.systemic_clearance_l_min), modes=modes, pathways=pathways,
         model_blood=disposition.blood)

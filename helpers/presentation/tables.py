@@ -140,14 +140,14 @@ def norketamine_table(simulations, caption: str = "") -> Table:
     Examples
     --------
     Over a long window the areas approach dose / CL_K = 35 / 84 L/h = 417 and
-    fm x dose / CL_NK = 0.8 x 35 / 57.7 L/h = 485 ng h/mL, so the ratio is
-    fm x CL_K / CL_NK = 1.16, the teaching relation for a dose with no first pass:
+    fm x dose / CL_NK = 1.0 x 35 / 57.7 L/h = 607 ng h/mL, so the ratio is
+    fm x CL_K / CL_NK = 1.46, the teaching relation for a dose with no first pass:
 
     >>> from helpers import simulate
     >>> print(norketamine_table([simulate("iv_bolus", 35, 70, t_end_min=10 * 1440, dt_min=0.5)]))
     route     ketamine AUC (ng h/mL)  norketamine AUC (ng h/mL)  norketamine / ketamine
     --------  ----------------------  -------------------------  ----------------------
-    IV bolus  417                     485                        1.16
+    IV bolus  417                     607                        1.46
     """
     rows = []
     for sim in simulations:
