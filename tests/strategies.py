@@ -24,7 +24,8 @@ def simulate_kwargs(draw):
     if n_doses > 1:
         kwargs.update(n_doses=n_doses, interval_min=draw(st.floats(min_value=1.0, max_value=1440.0)))
     if ROUTES[route].is_infusion:
-        kwargs["infusion_min"] = draw(st.floats(min_value=0.5, max_value=600.0))
+        kwargs["infusion_min"] = draw(st.one_of(st.floats(min_value=0.1, max_value=1.0),
+                                                  st.floats(min_value=0.1, max_value=600.0)))
     if ROUTES[route].has_swallowed_part:
         kwargs["swallowed_fraction"] = draw(fractions)
     return kwargs

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["check_number", "check_count", "check_choice", "check_flag", "check_times"]
+__all__ = ["check_number", "check_count", "check_choice", "check_flag", "check_times", "check_instance"]
+
+
+_MAX_LISTED = 12   # choices named in full in an error message; longer lists are cut
 
 
 def _format_range(low: float | None, high: float | None, low_open: bool) -> str:
@@ -105,7 +108,9 @@ def check_choice(name: str, value, choices: Iterable[str]) -> str:
     """
     options = list(choices)
     if not isinstance(value, str) or value not in options:
-        listed = ", ".join(repr(option) for option in options)
+        listed = ", ".join(repr(option) for option in options[:_MAX_LISTED])
+        if len(options) > _MAX_LISTED:
+            listed += f", ... ({len(options)} in all)"
         raise ValueError(f"{name} must be one of {listed}; got {_shown(value)}")
     return value
 
@@ -152,3 +157,18 @@ def check_times(name: str, value, *, low: float = 0.0, high: float | None = None
             (high is not None and np.any(array > high)):
         raise ValueError(message)
     return array
+
+
+def check_instance(name: str, value, kind: type, what: str):
+    """Return ``value`` if it is a ``kind``; otherwise say what was expected (``what``).
+
+    Examples
+    --------
+    >>> check_instance("sim", 3, str, "the result of helpers.simulate()")
+    Traceback (most recent call last):
+    ...
+    ValueError: sim must be the result of helpers.simulate(); got 3
+    """
+    if not isinstance(value, kind):
+        raise ValueError(f"{name} must be {what}; got {_shown(value)}")
+    return value

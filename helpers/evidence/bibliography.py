@@ -64,6 +64,16 @@ def cite(key: str, style: str = "short") -> str:
 
 
 def reference_list(keys) -> str:
-    """A Markdown bullet list of full citations, in the order given, without repeats."""
-    unique = list(dict.fromkeys(keys))
+    """A Markdown bullet list of full citations, in the order given, without repeats.
+
+    Examples
+    --------
+    >>> reference_list("kamp2020")
+    Traceback (most recent call last):
+    ...
+    ValueError: keys must be a list of bibliography keys; got 'kamp2020'
+    """
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, (list, tuple)):
+        raise ValueError(f"keys must be a list of bibliography keys; got {keys!r}")
+    unique = list(dict.fromkeys(check_choice("key", key, BIBLIOGRAPHY) for key in keys))
     return "\n".join(f"- {cite(key, style='full')}" for key in unique)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.checks import check_number
+from ..core.checks import check_instance, check_number
 from ..core.units import NG_ML_PER_MG_L
+from .simulation import LIMITS, Simulation
 
 __all__ = ["DosingIntervalStats", "dosing_interval_stats", "time_to_fall_below"]
 
@@ -106,7 +107,8 @@ def dosing_interval_stats(sim) -> DosingIntervalStats:
     >>> round(flat.peak_ng_ml, 1), round(flat.trough_ng_ml, 1), round(flat.swing, 3)
     (49.6, 49.6, 0.0)
     """
-    if getattr(sim, "interval_min", None) is None:
+    check_instance("sim", sim, Simulation, "the result of helpers.simulate()")
+    if sim.interval_min is None:
         raise ValueError("sim must be a repeated-dose simulation: call simulate(..., n_doses=..., "
                          "interval_min=...); got interval_min=None")
     interval = float(sim.interval_min)
@@ -153,7 +155,9 @@ def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
     >>> bool(0 < t_half < 10), round(float(bolus.conc_at(t_half)), 6)
     (True, 700.0)
     """
-    threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, unit="ng/mL")
+    check_instance("sim", sim, Simulation, "the result of helpers.simulate()")
+    threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, high=LIMITS["threshold_ng_ml"][1],
+                                   unit="ng/mL")
     reference_min = float(sim.dose_times_min[-1]) + (sim.infusion_min or 0.0)
     after = sim.t_min > reference_min
     t = np.concatenate(([reference_min], sim.t_min[after]))

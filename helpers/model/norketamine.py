@@ -45,6 +45,13 @@ METABOLITE_LABELS: dict[str, str] = {drug: table["label"] for drug, table in _TA
 NORKETAMINE: dict[str, Parameter] = METABOLITES["ketamine"]
 
 
+def _check_sim(sim):
+    """The simulation module imports this one, so a simulation is recognised by what it offers."""
+    if not all(hasattr(sim, name) for name in ("dose_inputs", "modes", "drug", "t_min")):
+        raise ValueError(f"sim must be the result of helpers.simulate(); got {sim!r}"[:200])
+    return sim
+
+
 def _value(name: str, drug: str = "ketamine") -> float:
     return METABOLITES[drug][name].value
 
@@ -100,7 +107,8 @@ def norketamine_amounts_mg(sim, t_min=None) -> dict[str, np.ndarray]:
     peripheral + eliminated`` equals the metabolite formed so far:
     ``fm x eliminated parent + f_fp x first pass``.
     """
-    t = sim.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min))
+    _check_sim(sim)
+    t = sim.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min, high=float(sim.t_min[-1]) * 1e3))
     volumes, clearance, _ = metabolite_disposition(sim.weight_kg, sim.drug)
     out = {name: np.zeros_like(t) for name in ("central", "peripheral", "eliminated")}
     modals = {}
@@ -133,6 +141,7 @@ def auc_ratio_inf(sim) -> float:
     >>> bool(np.isclose(auc_ratio_inf(sim), 1.0 * sim.clearance_l_min / cl_nk))
     True
     """
+    _check_sim(sim)
     fm, f_fp = _value("fraction_metabolised", sim.drug), _value("first_pass_fraction", sim.drug)
     nk_clearance = metabolite_disposition(sim.weight_kg, sim.drug)[1]
     bioavailable = sim.bioavailable_dose_mg

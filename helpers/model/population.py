@@ -24,7 +24,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..core.checks import check_count, check_number
+from ..core.checks import check_count, check_number, check_times
 from ..core.parameters import Parameter, load_data_file, parameters_in
 from ..core.units import NG_ML_PER_MG_L
 from .disposition import get_model
@@ -53,7 +53,7 @@ def lognormal_sd(cv_percent: float) -> float:
     >>> round(lognormal_sd(100.0) ** 2, 12) == round(math.log(2.0), 12)
     True
     """
-    cv = cv_percent / 100.0
+    cv = check_number("cv_percent", cv_percent, low=0.0, high=1000.0, low_open=False, unit="%") / 100.0
     return math.sqrt(math.log1p(cv * cv))
 
 
@@ -96,9 +96,7 @@ class Population:
 
     def percentile(self, p) -> np.ndarray:
         """Percentile(s) ``p`` (0-100) of the concentration across patients at each time, ng/mL."""
-        p = np.asarray(p, dtype=float)
-        if np.any(~np.isfinite(p)) or np.any((p < 0) | (p > 100)):
-            raise ValueError(f"p must be a percentile in [0, 100]; got {p.tolist()!r}")
+        p = check_times("p", p, low=0.0, high=100.0, unit="(percentiles)")
         # Same as np.percentile(..., method="linear"), via one partial sort of the needed ranks.
         position = p * (self.n_patients - 1) / 100.0
         below = np.floor(position).astype(int)

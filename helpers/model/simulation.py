@@ -19,11 +19,26 @@ from .engine import Modal, disposition_modal, evaluate
 from .kernels import released_fraction, site_amount
 from .norketamine import norketamine_amounts_mg, norketamine_volume_l
 from .routes import ROUTES, Pathway, Route
-from .sites import resolve_sampling_site, to_effect_site, to_site
+from .sites import SAMPLING_SITES, resolve_sampling_site, to_effect_site, to_site
 
-__all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "concentration_modal", "MAX_GRID_POINTS"]
+__all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "concentration_modal", "MAX_GRID_POINTS",
+           "LIMITS"]
 
-MAX_GRID_POINTS = 2_000_000
+# Every numeric argument has a physically meaningful, documented range (README, "Valid ranges"). A
+# teaching course never needs more, and the bounds keep every computation finite and quick.
+MAX_GRID_POINTS = 2_000_000      # samples of one curve
+MAX_T_END_MIN = 90 * 1440.0      # 90 days: a long course of home dosing, or 20 terminal half-lives
+MIN_T_END_MIN = 1e-6             # a window must be longer than the rounding of a float time
+MIN_INFUSION_MIN = 0.1           # 6 s: anything shorter is a bolus (and cancels digits in the closed form)
+MAX_INFUSION_MIN = 30 * 1440.0   # 30 days of continuous infusion
+MAX_N_DOSES = 1000               # e.g. a troche three times a day for most of a year
+MAX_INTERVAL_MIN = 7 * 1440.0    # a week between doses
+MAX_WORK = 50_000_000            # grid points x pathway doses (each is one closed-form evaluation)
+MAX_CONC_NG_ML = 1e6             # thresholds far above any concentration a dose can give
+#: The valid ranges, by argument (low, high; units as in the names).
+LIMITS = {"t_end_min": (MIN_T_END_MIN, MAX_T_END_MIN), "infusion_min": (MIN_INFUSION_MIN, MAX_INFUSION_MIN),
+          "n_doses": (1, MAX_N_DOSES), "interval_min": (0.0, MAX_INTERVAL_MIN),
+          "threshold_ng_ml": (0.0, MAX_CONC_NG_ML), "grid points": (2, MAX_GRID_POINTS)}
 
 
 def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
@@ -38,8 +53,9 @@ def time_grid(t_end_min: float, dt_min: float) -> np.ndarray:
     >>> float(time_grid(5.0, 5.0 / 3.0)[-1])
     5.0
     """
-    t_end_min = check_number("t_end_min", t_end_min, low=0.0, unit="min")
-    dt_min = check_number("dt_min", dt_min, low=0.0, high=t_end_min, unit="min")
+    t_end_min = check_number("t_end_min", t_end_min, low=MIN_T_END_MIN, high=MAX_T_END_MIN, low_open=False,
+                             unit="min")
+    dt_min = check_number("dt_min", dt_min, low=0.0, high=t_end_min, unit="min (at most t_end_min)")
     if t_end_min / dt_min > MAX_GRID_POINTS:
         raise ValueError(f"t_end_min / dt_min must be at most {MAX_GRID_POINTS} grid steps; "
                          f"got t_end_min={t_end_min!r}, dt_min={dt_min!r}")
@@ -166,9 +182,10 @@ class Simulation:
         >>> bool(np.isclose(sim.site_conc_ng_ml("venous")[-1], sim.conc_ng_ml[-1], rtol=1e-6))
         True
         """
+        site = check_choice("site", site, (*SAMPLING_SITES, "effect"))
         if site != "effect":
             site = resolve_sampling_site(self.model, self.model_blood, site)
-        t = self.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min))
+        t = self.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min, high=MAX_T_END_MIN))
         return _superposed(self.dose_inputs(), self._modal_of(site), t)[0]
 
     @cached_property
@@ -236,14 +253,14 @@ class Simulation:
         >>> bool(np.isclose(sim.conc_at(120.0), sim.conc_ng_ml[120]))
         True
         """
-        t = np.atleast_1d(check_times("t_min", t_min))
+        t = np.atleast_1d(check_times("t_min", t_min, high=MAX_T_END_MIN))
         conc = _superposed(self.dose_inputs(), self._modal_of(self.sampling_site), t)[0]
         return conc if np.ndim(t_min) else conc[0]
 
     def time_above_min(self, threshold_ng_ml: float) -> float:
         """Minutes of the window spent at or above a concentration (grid estimate)."""
-        threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, low_open=False,
-                                       unit="ng/mL")
+        threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, high=MAX_CONC_NG_ML,
+                                       low_open=False, unit="ng/mL")
         above = self.conc_ng_ml >= threshold_ng_ml
         steps = np.diff(self.t_min)
         return float(np.sum(steps * (above[:-1] & above[1:])) +
@@ -303,13 +320,17 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
         Body weight, kg, within the disposition model's range (10-150 kg for
         the default model).
     t_end_min, dt_min : float
-        Simulated window and grid spacing, min (> 0).
+        Simulated window, min, in [1e-06, 129600] (90 days), and grid spacing, min,
+        in (0, t_end_min], at most 2 million grid steps.
     infusion_min : float, optional
-        Duration of each infusion, min (``iv_infusion`` only; default 40).
+        Duration of each infusion, min, in [0.1, 43200] (``iv_infusion`` only;
+        default 40).
     n_doses : int
-        Number of doses (>= 1), given every ``interval_min`` minutes.
+        Number of doses, 1 to 1000, given every ``interval_min`` minutes
+        (doses x pathways x grid points at most 50 million).
     interval_min : float, optional
-        Time between dose starts, min (> 0); required when ``n_doses > 1``.
+        Time between dose starts, min, in (0, 10080] (a week); required when
+        ``n_doses > 1``.
     swallowed_fraction : float, optional
         Share of an intranasal or sublingual dose that is swallowed, in [0, 1].
     model : str, optional
@@ -354,12 +375,13 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
             infused = ", ".join(repr(key) for key, r in ROUTES.items() if r.is_infusion)
             raise ValueError(f"infusion_min applies only to route {infused}; "
                              f"got infusion_min={infusion_min!r} for route {route_key!r}")
-        infusion_min = check_number("infusion_min", infusion_min, low=0.0, unit="min")
-    n_doses = check_count("n_doses", n_doses, low=1)
+        infusion_min = check_number("infusion_min", infusion_min, low=MIN_INFUSION_MIN, high=MAX_INFUSION_MIN,
+                                    low_open=False, unit="min")
+    n_doses = check_count("n_doses", n_doses, low=1, high=MAX_N_DOSES)
     if interval_min is not None:
-        interval_min = check_number("interval_min", interval_min, low=0.0, unit="min")
+        interval_min = check_number("interval_min", interval_min, low=0.0, high=MAX_INTERVAL_MIN, unit="min")
     elif n_doses > 1:
-        raise ValueError(f"interval_min must be a finite number in (0, inf) min when n_doses > 1; "
+        raise ValueError(f"interval_min must be a finite number in (0, {MAX_INTERVAL_MIN:g}] min when n_doses > 1; "
                          f"got interval_min=None with n_doses={n_doses}")
     if swallowed_fraction is not None:
         swallowed_fraction = chosen.check_swallowed_fraction(swallowed_fraction)
@@ -369,6 +391,9 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     modes = disposition.modes(weight_kg)
     pathways = chosen.pathways(swallowed_fraction=swallowed_fraction, infusion_min=infusion_min, dose_mg=dose_mg)
     inputs = _dose_inputs(pathways, _dose_times_min(n_doses, interval_min), dose_mg)
+    if len(inputs) * t.size > MAX_WORK:
+        raise ValueError(f"n_doses x pathways x grid points must be at most {MAX_WORK}; got {n_doses} x "
+                         f"{len(pathways)} x {t.size} (use fewer doses or a coarser dt_min)")
     conc = _superposed(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
     return Simulation(
         route=route_key, drug=chosen.drug, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,

@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from ..core.checks import check_count, check_number
 from ..evidence.effects import EFFECT_RANGES
 from ..model.routes import ROUTES
 
@@ -32,7 +33,13 @@ DISCLAIMER = "Teaching simulation, not dosing guidance."
 
 
 def new_figure(width_in: float = 8.0, height_in: float = 4.5, dpi: int = 100) -> Figure:
-    """A figure on its own Agg canvas (no pyplot, so nothing is shown twice in a notebook)."""
+    """A figure on its own Agg canvas (no pyplot, so nothing is shown twice in a notebook).
+
+    Width and height in inches, in [1, 30]; dpi in [30, 300].
+    """
+    width_in = check_number("width_in", width_in, low=1.0, high=30.0, low_open=False, unit="in")
+    height_in = check_number("height_in", height_in, low=1.0, high=30.0, low_open=False, unit="in")
+    dpi = check_count("dpi", dpi, low=30, high=300)
     figure = Figure(figsize=(width_in, height_in), dpi=dpi)
     FigureCanvasAgg(figure)
     return figure

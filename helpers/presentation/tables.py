@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.checks import check_instance
 from ..core.units import MIN_PER_H
 from ..evidence.bibliography import cite
+from ..model.population import Population
 from ..model.routes import ROUTES
+from ..model.simulation import Simulation
 
 __all__ = ["Table", "simulation_table", "bioavailability_table", "norketamine_table", "variability_table"]
 
@@ -74,6 +77,13 @@ class Table:
         return f"<table{klass}>{caption}{head}<tbody>{''.join(body)}</tbody></table>"
 
 
+def _simulations(items, kind=Simulation, name="simulations", what="helpers.simulate()"):
+    """``items`` as a list, if it is a list or tuple of ``kind`` results."""
+    if not isinstance(items, (list, tuple)) or not items:
+        raise ValueError(f"{name} must be a non-empty list of results of {what}; got {items!r}"[:200])
+    return [check_instance(f"each of {name}", item, kind, f"a result of {what}") for item in items]
+
+
 def simulation_table(simulations, caption: str = "") -> Table:
     """Cmax, Tmax, AUC and bioavailable dose of several simulations, one row each.
 
@@ -89,7 +99,7 @@ def simulation_table(simulations, caption: str = "") -> Table:
     IV infusion  35         253           0:40         417                   35.0
     """
     rows = []
-    for sim in simulations:
+    for sim in _simulations(simulations):
         hours, minutes = divmod(int(round(sim.tmax_min)), 60)
         rows.append((ROUTES[sim.route].label, f"{sim.total_dose_mg:g}", f"{sim.cmax_ng_ml:.0f}",
                      f"{hours}:{minutes:02d}", f"{sim.auc_ng_min_ml / MIN_PER_H:.0f}",
@@ -150,7 +160,7 @@ def norketamine_table(simulations, caption: str = "") -> Table:
     IV bolus  417                     607                        1.46
     """
     rows = []
-    for sim in simulations:
+    for sim in _simulations(simulations):
         ketamine = sim.auc_ng_min_ml / MIN_PER_H
         norketamine = float(np.trapezoid(sim.norketamine_ng_ml, sim.t_min)) / MIN_PER_H
         rows.append((ROUTES[sim.route].label, f"{ketamine:.0f}", f"{norketamine:.0f}",
@@ -176,7 +186,7 @@ def variability_table(populations, caption: str = "") -> Table:
     Oral   30                   30-30                  119                   1.0
     """
     rows = []
-    for pop in populations:
+    for pop in _simulations(populations, Population, "populations", "helpers.simulate_population()"):
         peaks = pop.conc_ng_ml.max(axis=1)
         auc = np.trapezoid(pop.conc_ng_ml, pop.t_min, axis=1) / MIN_PER_H
         p5, p50, p95 = np.percentile(peaks, [5, 50, 95])
