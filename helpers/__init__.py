@@ -47,7 +47,7 @@ _LAZY = {
     "provenance_folded_html": "presentation.provenance_view",
     "provenance_table_html": "presentation.provenance_view",
     "explore": "explorer.app", "RouteExplorer": "explorer.app",
-    "check": "lessons.tasks",
+    "check": "lessons.tasks", "answer": "lessons.widgets", "ask": "lessons.widgets",
 }
 
 __all__ = [
@@ -65,7 +65,7 @@ __all__ = [
     "shade_percentile_bands", "comparison_table", "comparison_table_html", "plot_comparisons",
     "plot_study_curves", "provenance_table_html", "provenance_folded_html",
     # explorer and lessons
-    "explore", "RouteExplorer", "check",
+    "explore", "RouteExplorer", "check", "answer", "ask",
 ]
 
 

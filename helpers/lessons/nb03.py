@@ -1,30 +1,60 @@
 """Tasks of notebook 03, IV infusion for depression."""
-
 from ..model.curve_metrics import time_to_fall_below
 from ..model.simulation import simulate
-from .tasks import relative_match, task
+from .answers import MINUTES, PERCENT
+from .tasks import Expected, Misconception, number_task
+
+STEP_2 = {"dose_mg": 0.75 * 70.0, "weight_kg": 70.0, "infusion_min": 45.0}
+STANDARD = {"dose_mg": 35.0, "weight_kg": 70.0, "infusion_min": 40.0}
 
 
-def _is_fraction(answer) -> bool:
-    return isinstance(answer, (int, float)) and not isinstance(answer, bool) and 0 < answer < 1
+def _fall_percent(sim, stop_min: float, after_min: float) -> float:
+    return 100.0 * (1.0 - float(sim.conc_at(stop_min + after_min)) / float(sim.conc_at(stop_min)))
 
 
-@task("03_percent_fall_20_min_second_step",
-      "By what percentage has the level fallen 20 minutes after the pump stops, for Cusin's second "
-      "step (0.75 mg/kg over 45 min, 70 kg)?")
-def _percent_fall(answer):
-    sim = simulate("iv_infusion", dose_mg=0.75 * 70.0, weight_kg=70.0, infusion_min=45.0,
-                   t_end_min=240, dt_min=0.5)
-    expected = 100.0 * (1.0 - sim.conc_at(65.0) / sim.conc_at(45.0))
-    if _is_fraction(answer):
-        return False, "give the fall as a percentage (for example 30 for 30%), not as a fraction."
-    return relative_match(answer, expected, 0.05, "your percentage")
+@number_task("03_percent_fall_20_min_second_step",
+             "By what percentage has the level fallen 20 minutes after the pump stops, for Cusin's second "
+             "step (0.75 mg/kg over 45 min, 70 kg)?",
+             unit=PERCENT, rel_tol=0.05,
+             why="Most of this fast fall is drug moving from the blood into the tissues (distribution), not "
+                 "elimination.",
+             method="the pump stops at 45 min, so compare the level 20 minutes later with the level at the stop: "
+                    "fall = 100 x (1 − level at 65 min / level at 45 min). With code: step_2.conc_at(65) and "
+                    "step_2.conc_at(45); without code: read both levels from the explorer's curve (IV infusion, "
+                    "0.75 mg/kg over 45 min, 70 kg).")
+def _percent_fall():
+    step_2 = simulate("iv_infusion", **STEP_2, t_end_min=240, dt_min=0.5)
+    expected = _fall_percent(step_2, 45.0, 20.0)
+    found = [Misconception(100.0 - expected, "that is how much is left, as a percentage of the level at the "
+                                             "stop; the task asks how much the level has fallen."),
+             Misconception(100.0 * (1.0 - float(step_2.conc_at(20.0)) / float(step_2.conc_at(45.0))),
+                           "that compares with 20 min after the start; the pump stops at 45 min, so look 20 min "
+                           "after that."),
+             ]
+    for minutes in (5.0, 10.0, 15.0, 30.0):
+        found.append(Misconception(_fall_percent(step_2, 45.0, minutes),
+                                   f"that is the fall {minutes:.0f} min after the stop; the task asks 20 min after."))
+    return Expected(expected, tuple(found))
 
 
-@task("03_minutes_to_below_dissociation",
-      "How many minutes after the pump stops (0.5 mg/kg over 40 min, 70 kg) does the level fall "
-      "below 100 ng/mL?")
-def _minutes_below(answer):
-    sim = simulate("iv_infusion", dose_mg=35.0, weight_kg=70.0, infusion_min=40.0,
-                   t_end_min=240, dt_min=0.5)
-    return relative_match(answer, time_to_fall_below(sim, 100.0), 0.1, "your time")
+@number_task("03_minutes_to_below_dissociation",
+             "How many minutes after the pump stops (0.5 mg/kg over 40 min, 70 kg) does the level fall "
+             "below 100 ng/mL?",
+             unit=MINUTES, rel_tol=0.1,
+             why="After the stop the level falls fast as drug spreads into the tissues, so it soon crosses the "
+                 "lower edge of the dissociation range.",
+             method="find the first time after the stop (40 min) at which the level is below 100 ng/mL and "
+                    "subtract 40. With code: try standard.conc_at(40 + minutes) in the scratch cell, or use "
+                    "time_to_fall_below(standard, 100). Without code: read where the explorer's IV infusion curve "
+                    "(0.5 mg/kg, 40 min, 70 kg) crosses 100 ng/mL after the stop.")
+def _minutes_below():
+    sim = simulate("iv_infusion", **STANDARD, t_end_min=240, dt_min=0.5)
+    expected = time_to_fall_below(sim, 100.0)
+    return Expected(expected, (
+        Misconception(15.0, "15 minutes is source 001's time for side effects to fade, not a reading of the "
+                            "curve: look at the level itself.", rel_tol=0.02),
+        Misconception(40.0 + expected, "that counts from the start of the infusion; count from when the pump "
+                                       "stops (40 min)."),
+        Misconception(sim.time_above_min(100.0), "that is the whole time at or above 100 ng/mL; the task asks how "
+                                                 "long after the stop the level falls below it."),
+    ))

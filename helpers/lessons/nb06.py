@@ -1,43 +1,84 @@
 """Tasks of notebook 06, safety and monitoring."""
-import numpy as np
-
 from ..model.curve_metrics import time_to_fall_below
 from ..model.simulation import simulate
-from .tasks import explorer_settings, relative_match, task
+from .answers import MG, MINUTES
+from .tasks import Expected, Misconception, Verdict, explorer_task, number_task
+
+DEPOT_DOSE_MG, DEPOT_MIN = 35.0, 15.0
+DURATION_STEP_MIN = 5.0
 
 
-@task("06_im_depot_mg_at_15_min",
-      "How many mg of a 35-mg intramuscular dose (70 kg) are still in the muscle 15 min after the injection?")
-def _im_depot(answer):
-    sim = simulate("intramuscular", 35.0, 70.0, t_end_min=15.0, dt_min=0.5)
-    return relative_match(answer, float(sim.amounts_mg["absorption_site"][-1]), 0.05, "your amount")
+@number_task("06_im_depot_mg_at_15_min",
+             "How many mg of a 35-mg intramuscular dose (70 kg) are still in the muscle 15 min after the "
+             "injection?",
+             unit=MG, rel_tol=0.05,
+             why="The muscle empties at a constant fractional rate (first-order absorption), so the amount left "
+                 "falls exponentially.",
+             method="simulate 35 mg intramuscular in 70 kg for at least 15 min and read "
+                    "amounts_mg['absorption_site'] at 15 min, as Question 3 does at 20 min; without code, read the "
+                    "intramuscular curve of Question 3's figure at 15 min.")
+def _im_depot():
+    sim = simulate("intramuscular", DEPOT_DOSE_MG, 70.0, t_end_min=30.0, dt_min=0.5)
+    at = {name: float(values[sim.t_min == DEPOT_MIN][0]) for name, values in sim.amounts_mg.items()}
+    at_20 = {name: float(values[sim.t_min == 20.0][0]) for name, values in sim.amounts_mg.items()}
+    depot = at["absorption_site"]
+    return Expected(depot, (
+        Misconception(DEPOT_DOSE_MG, "not all of it is still there: the muscle has been releasing drug into the "
+                                     "blood since the injection."),
+        Misconception(0.0, "some of it is still there: absorption from the muscle takes time.", abs_tol=0.5),
+        Misconception(DEPOT_DOSE_MG - depot, "that is the amount that has already left the muscle; the task asks "
+                                             "what is still in it."),
+        Misconception(at["central"] + at["peripheral"], "that is the amount in the body (blood and tissues); the "
+                                                        "task asks what is still in the muscle."),
+        Misconception(at_20["absorption_site"], "that is the amount 20 min after the injection (Question 3); the "
+                                                "task asks 15 min."),
+        Misconception(depot * sim.bioavailability, "in the model the muscle holds the whole injected dose at "
+                                                   "first, so the bioavailability does not enter here."),
+    ))
 
 
-@task("06_intranasal_time_below_50",
-      "After a single 70-mg intranasal dose (70 kg), how many minutes pass until the level falls below 50 ng/mL?")
-def _intranasal_time_below(answer):
+@number_task("06_intranasal_time_below_50",
+             "After a single 70-mg intranasal dose (70 kg), how many minutes pass until the level falls below "
+             "50 ng/mL?",
+             unit=MINUTES, rel_tol=0.1,
+             why="The level rises while the nose absorbs the dose, then falls; the time counts from the dose until "
+                 "the level is below 50 ng/mL for good.",
+             method="with code, time_to_fall_below(simulate('intranasal', 70, 70, t_end_min=720), 50); without "
+                    "code, set the explorer to Intranasal, 1 mg/kg, 70 kg and read where the curve drops below "
+                    "50 ng/mL (the table of Question 2 lists it too).")
+def _intranasal_time_below():
     sim = simulate("intranasal", 70.0, 70.0, t_end_min=720.0, dt_min=0.5)
-    return relative_match(answer, time_to_fall_below(sim, 50.0), 0.1, "your time")
+    half_dose = simulate("intranasal", 35.0, 70.0, t_end_min=720.0, dt_min=0.5)
+    return Expected(time_to_fall_below(sim, 50.0), (
+        Misconception(time_to_fall_below(sim, 100.0), "that is when the level falls below 100 ng/mL (in a linear "
+                                                      "model also when half the dose falls below 50 ng/mL); the "
+                                                      "task asks for 70 mg and 50 ng/mL."),
+        Misconception(sim.tmax_min, "that is the time of the peak; the task asks when the level has fallen below "
+                                    "50 ng/mL."),
+        Misconception(time_to_fall_below(half_dose, 50.0), "that is for 35 mg (0.5 mg/kg); the task's dose is "
+                                                           "70 mg."),
+    ))
 
 
-def _infusion_peak_ng_ml(duration_min: float) -> float:
-    sim = simulate("iv_infusion", 35.0, 70.0, infusion_min=duration_min, t_end_min=duration_min + 30.0,
-                   dt_min=0.5)
+def _infusion_peak_ng_ml(kwargs: dict, duration_min: float) -> float:
+    sim = simulate(**{**kwargs, "infusion_min": duration_min, "t_end_min": duration_min + 30.0, "dt_min": 0.5})
     return max(sim.cmax_ng_ml, float(sim.conc_at(duration_min)))
 
 
-@task("06_infusion_duration_peak_below_100",
-      "Set the explorer to a 0.5 mg/kg IV infusion in 70 kg and find the shortest infusion duration "
-      "(5-min steps) that keeps the peak at or below 100 ng/mL.")
-def _infusion_duration(app):
-    settings, hint = explorer_settings(app, "iv_infusion")
-    if settings is None:
-        return False, hint
-    if not np.isclose(settings["dose_mg"], 35.0, rtol=0.01):
-        return False, "set the dose back to 0.5 mg/kg (35 mg)."
-    duration = settings["infusion_min"]
-    if _infusion_peak_ng_ml(duration) > 100.0:
-        return False, "the peak is still above 100 ng/mL; make the infusion longer."
-    if _infusion_peak_ng_ml(max(duration - 5.0, 1.0)) <= 100.0:   # one slider step shorter
-        return False, "the peak stays below 100 ng/mL, but a shorter infusion would too; look for the shortest."
-    return True, "this is the shortest duration on the slider that keeps the peak at or below 100 ng/mL."
+@explorer_task("06_infusion_duration_peak_below_100",
+               "Set the explorer to a 0.5 mg/kg IV infusion in 70 kg and find the shortest infusion duration "
+               "(5-min steps) that keeps the peak at or below 100 ng/mL.",
+               setup={"route": "iv_infusion", "dose_mg": 35.0, "weight_kg": 70.0}, vary=("infusion_min",),
+               why="Spreading the same dose over a longer time lowers the peak.",
+               method="keep IV infusion, 0.5 mg/kg and 70 kg; move Infusion duration one step (5 min) at a time "
+                      "and watch the Cmax readout: find the shortest duration whose Cmax is at or below 100 ng/mL.")
+def _infusion_duration(kwargs):
+    duration = kwargs["infusion_min"]
+    if _infusion_peak_ng_ml(kwargs, duration) > 100.0:
+        return Verdict(False, "the peak is still above 100 ng/mL; the same dose spread over a longer time peaks "
+                              "lower.")
+    shorter = max(duration - DURATION_STEP_MIN, 1.0)
+    if duration > DURATION_STEP_MIN and _infusion_peak_ng_ml(kwargs, shorter) <= 100.0:
+        return Verdict(False, "the peak stays at or below 100 ng/mL, but a shorter infusion would too; look for the "
+                              "shortest.")
+    return Verdict(True, "this is the shortest duration on the slider that keeps the peak at or below 100 ng/mL.")

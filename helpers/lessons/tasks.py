@@ -1,115 +1,366 @@
 """Self-checking tasks for the notebooks.
 
-A learner finds a slider setting or completes a line of code, then calls
-``check(task_id, answer)``. The check compares with the model's own answer,
-computed afresh, and says whether the answer is right, without printing it.
-The instructor guide lists every answer.
+A learner types an answer into a task's field (or sets the route explorer)
+and presses *Check*; from code, ``check(task_id, answer)`` does the same and
+gives the same messages. The check compares with the model's own answer,
+computed afresh, and never shows it. The instructor guide lists every answer.
 
-Each task is registered with :func:`task`; its checker receives the
-learner's answer and returns ``(is_correct, hint)``.
+Two kinds of task are registered here by the ``nbNN`` modules:
+
+* :func:`number_task`: the answer is a number in a :class:`~helpers.lessons.answers.Unit`.
+  The task's function returns an :class:`Expected`: the model's value and the
+  values that known misconceptions lead to (forgetting the bioavailability,
+  minutes for hours...), each with a targeted hint.
+* :func:`explorer_task`: the answer is a setting of the route explorer. Every
+  setting that defines the intended curve (route, weight, dose, number of
+  doses, swallowed fraction, sampling site...) is compared with the task's
+  set-up, except the ones the learner is asked to vary, which the task's
+  function judges.
+
+Feedback never says "too high" or "too low" (a learner could home in on any
+answer by halving); a wrong answer gets a misconception's hint or a neutral
+"not within X%", and from the third wrong try on, the method (the steps,
+without the number).
 """
 from __future__ import annotations
 
+import html
 import importlib
 import math
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.checks import check_choice
 from ..explorer.app import RouteExplorer
 from ..model.routes import ROUTES
+from ..model.simulation import Simulation, simulate
+from .answers import AnswerError, Unit, is_blank, read_number
 
-__all__ = ["Task", "TASKS", "task", "check", "CheckResult", "relative_match", "explorer_settings"]
+__all__ = ["Task", "TASKS", "Expected", "Misconception", "Verdict", "CheckResult", "number_task", "explorer_task",
+           "check", "reset_tries", "wrong_tries", "METHOD_AFTER_TRIES", "MISCONCEPTION_TOLERANCE",
+           "explorer_settings", "resolved_settings", "feedback_html", "other_route_misconceptions",
+           "peak_misconceptions", "ABSORBED_ROUTES", "load_tasks", "STATUS_COLOURS"]
+
+#: From this many wrong tries on, the feedback also teaches the method.
+METHOD_AFTER_TRIES = 3
+#: A wrong answer matches a misconception within this relative distance (or the task's tolerance if larger).
+MISCONCEPTION_TOLERANCE = 0.05
+
+CORRECT, WRONG, UNANSWERED, UNREADABLE = "correct", "wrong", "unanswered", "unreadable"
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong value a known mistake leads to (in the task's unit), and the hint for it."""
+
+    value: float
+    hint: str
+    rel_tol: float | None = None
+    abs_tol: float = 0.0
+
+    def matches(self, answer: float, task_tol: float) -> bool:
+        tol = self.rel_tol if self.rel_tol is not None else max(task_tol, MISCONCEPTION_TOLERANCE)
+        return math.isfinite(self.value) and abs(answer - self.value) <= max(tol * abs(self.value), self.abs_tol)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The model's answer to a number task and the misconceptions to recognise."""
+
+    value: float
+    misconceptions: tuple[Misconception, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An explorer task's judgement of the setting the learner was asked to find."""
+
+    correct: bool
+    hint: str = ""
 
 
 @dataclass(frozen=True)
 class Task:
+    """A registered task. ``kind`` is ``"number"`` or ``"explorer"``."""
+
     task_id: str
     prompt: str
-    checker: Callable[[object], tuple[bool, str]]
+    kind: str
+    why: str
+    method: str
+    solve: Callable = field(repr=False)
+    unit: Unit | None = None
+    rel_tol: float = 0.05
+    setup: dict | None = None
+    vary: tuple[str, ...] = ()
+
+    @property
+    def tolerance_text(self) -> str:
+        return f"{self.rel_tol:.0%}"
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """Outcome of a check; shows itself as one line in a notebook."""
+    """Outcome of a check; shows itself as one line in a notebook.
+
+    ``status`` is ``correct``, ``wrong``, ``unanswered`` (nothing given yet)
+    or ``unreadable`` (not a number, wrong kind of unit...: not counted as a try).
+    """
 
     task_id: str
-    correct: bool
+    status: str
     message: str
+    tries: int = 0
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
 
     def __bool__(self) -> bool:
         return self.correct
 
+    @property
+    def headline(self) -> str:
+        return {CORRECT: "\u2713 Correct", WRONG: "\u2717 Not yet", UNANSWERED: "Not answered yet",
+                UNREADABLE: "Could not check"}[self.status]
+
     def __repr__(self) -> str:
-        mark = "\u2713 Correct" if self.correct else "\u2717 Not yet"
-        return f"{mark} ({self.task_id}): {self.message}"
+        return f"{self.headline} ({self.task_id}): {self.message}"
 
     def _repr_html_(self) -> str:
-        colour = "#1b5e20" if self.correct else "#8a1c1c"
-        return f"<p style='color:{colour}; font-weight:bold'>{repr(self)}</p>"
+        return f"<p class='krl-feedback krl-{self.status}'>{feedback_html(self)}</p>"
+
+
+#: Text colours of the feedback line (contrast >= 7:1 on white); neutral states are not red.
+STATUS_COLOURS = {CORRECT: "#1b5e20", WRONG: "#8a1c1c", UNANSWERED: "#444444", UNREADABLE: "#1a3d6d"}
+
+
+def feedback_html(result: CheckResult) -> str:
+    """The feedback line's HTML: a bold headline and the message, coloured by status."""
+    colour = STATUS_COLOURS[result.status]
+    return (f"<span style='color:{colour}'><b>{html.escape(result.headline)}</b>: "
+            f"{html.escape(result.message)}</span>")
 
 
 TASKS: dict[str, Task] = {}
+_WRONG_TRIES: dict[str, int] = {}
 
 
-def task(task_id: str, prompt: str):
-    """Decorator registering a checker function under ``task_id``."""
-    def register(checker):
-        TASKS[task_id] = Task(task_id, prompt, checker)
-        return checker
+def number_task(task_id: str, prompt: str, *, unit: Unit, rel_tol: float, why: str, method: str):
+    """Register a task whose answer is a number in ``unit``; the decorated function returns an :class:`Expected`."""
+    def register(solve: Callable[[], Expected]):
+        TASKS[task_id] = Task(task_id, prompt, "number", why, method, solve, unit=unit, rel_tol=rel_tol)
+        return solve
     return register
 
 
-def relative_match(answer, expected: float, rel_tol: float, what: str) -> tuple[bool, str]:
-    """Compare a numeric answer with the model's value without revealing the value."""
-    if answer is None or isinstance(answer, bool) or not isinstance(answer, (int, float)) \
-            or not math.isfinite(answer):
-        return False, f"enter {what} as a number (replace the ... or None)."
-    if abs(answer - expected) <= rel_tol * abs(expected):
-        return True, f"{what} is within {rel_tol:.0%} of the model's value."
-    direction = "high" if answer > expected else "low"
-    return False, f"{what} is too {direction}; look again at the curve and try once more."
+def explorer_task(task_id: str, prompt: str, *, setup: dict, vary: tuple[str, ...], why: str, method: str):
+    """Register a task answered by setting the route explorer.
 
-
-def explorer_settings(app, route: str, weight_kg: float = 70.0) -> tuple[dict | None, str]:
-    """The explorer's simulate() arguments if it shows ``route`` at ``weight_kg``, else a hint.
-
-    Returns ``(settings, "")`` or ``(None, hint)`` for slider tasks that read the explorer.
+    ``setup`` holds :func:`helpers.simulate` arguments the explorer must match
+    (anything left out takes simulate's default); ``vary`` names the ones the
+    learner is asked to find, judged by the decorated function, which receives
+    the explorer's simulate() arguments and returns a :class:`Verdict`.
     """
-    if not isinstance(app, RouteExplorer):
-        return None, "pass the explorer itself: check(..., app)."
-    settings = app.simulate_kwargs()
-    if settings["route"] != route:
-        label = ROUTES[route].label
-        label = label if label[:2].isupper() else label[0].lower() + label[1:]   # "IV infusion", "intranasal"
-        return None, f"choose the {label} route first."
-    if abs(settings["weight_kg"] - weight_kg) > 0.5:
-        return None, f"set the body weight back to {weight_kg:g} kg."
-    return settings, ""
+    def register(judge: Callable[[dict], Verdict]):
+        TASKS[task_id] = Task(task_id, prompt, "explorer", why, method, judge, setup=dict(setup), vary=tuple(vary))
+        return judge
+    return register
+
+
+def wrong_tries(task_id: str) -> int:
+    """How many wrong answers this task has had in this session."""
+    return _WRONG_TRIES.get(task_id, 0)
+
+
+def reset_tries(task_id: str | None = None) -> None:
+    """Forget the wrong tries of one task, or of all tasks."""
+    if task_id is None:
+        _WRONG_TRIES.clear()
+    else:
+        _WRONG_TRIES.pop(task_id, None)
 
 
 def check(task_id: str, answer) -> CheckResult:
-    """Check a learner's answer to a registered task.
+    """Check a learner's answer to a registered task (a number or text for number tasks, the explorer otherwise).
 
     Examples
     --------
-    >>> @task("demo_double", "What is twice 21?")
-    ... def _demo(answer):
-    ...     return relative_match(answer, 42.0, 0.01, "your number")
-    >>> bool(check("demo_double", 42))
-    True
-    >>> check("demo_double", 40)
-    ✗ Not yet (demo_double): your number is too low; look again at the curve and try once more.
+    >>> from helpers.lessons.answers import MINUTES
+    >>> @number_task("demo_double", "What is twice 21 minutes?", unit=MINUTES, rel_tol=0.01,
+    ...              why="21 + 21.", method="Add 21 to itself.")
+    ... def _demo():
+    ...     return Expected(42.0, (Misconception(21.0, "that is 21 once; double it."),))
+    >>> check("demo_double", "42 min")
+    ✓ Correct (demo_double): within 1% of the model's value. 21 + 21.
+    >>> check("demo_double", "0.7 h")
+    ✓ Correct (demo_double): within 1% of the model's value. 21 + 21.
+    >>> check("demo_double", 21)
+    ✗ Not yet (demo_double): that is 21 once; double it.
+    >>> check("demo_double", None)
+    Not answered yet (demo_double): type your answer (in min) and press Check.
+    >>> reset_tries("demo_double"); del TASKS["demo_double"]
     """
-    _load_tasks()
-    task_id = check_choice("task_id", task_id, TASKS)
-    correct, message = TASKS[task_id].checker(answer)
-    return CheckResult(task_id, bool(correct), message)
+    load_tasks()
+    task = TASKS[check_choice("task_id", task_id, TASKS)]
+    if task.kind == "explorer":
+        return _check_explorer(task, answer)
+    return _check_number(task, answer)
 
 
-def _load_tasks() -> None:
+def _wrong(task: Task, hint: str) -> CheckResult:
+    tries = _WRONG_TRIES[task.task_id] = wrong_tries(task.task_id) + 1
+    if tries >= METHOD_AFTER_TRIES:
+        hint = f"{hint} How to work it out: {task.method}"
+    return CheckResult(task.task_id, WRONG, hint, tries)
+
+
+def _check_number(task: Task, answer) -> CheckResult:
+    if is_blank(answer):
+        return CheckResult(task.task_id, UNANSWERED, f"type your answer (in {task.unit.symbol}) and press Check.",
+                           wrong_tries(task.task_id))
+    if isinstance(answer, RouteExplorer):
+        return CheckResult(task.task_id, UNREADABLE, "this task wants a number, not the explorer: type the value "
+                           "you read from it.", wrong_tries(task.task_id))
+    try:
+        value = read_number(answer, task.unit)
+    except AnswerError as error:
+        return CheckResult(task.task_id, UNREADABLE, str(error), wrong_tries(task.task_id))
+    expected = task.solve()
+    if abs(value - expected.value) <= task.rel_tol * abs(expected.value):
+        return CheckResult(task.task_id, CORRECT, f"within {task.tolerance_text} of the model's value. {task.why}",
+                           wrong_tries(task.task_id))
+    for misconception in expected.misconceptions:
+        if misconception.matches(value, task.rel_tol):
+            return _wrong(task, misconception.hint)
+    for misreading in task.unit.misreadings:
+        if Misconception(expected.value * misreading.factor, misreading.hint).matches(value, task.rel_tol):
+            return _wrong(task, misreading.hint)
+    return _wrong(task, f"not within {task.tolerance_text} of the model's value. Check each step and the units, "
+                        "then try again.")
+
+
+# ----------------------------------------------------------------------------- explorer tasks
+_SETTING_ORDER = ("route", "weight_kg", "dose_mg", "n_doses", "interval_min", "infusion_min",
+                  "swallowed_fraction", "sampling_site", "model")
+_TOLERANCES = {"weight_kg": (0.0, 0.5), "dose_mg": (0.01, 0.0), "interval_min": (0.0, 0.5),
+               "infusion_min": (0.0, 0.5), "swallowed_fraction": (0.0, 0.03)}    # (relative, absolute)
+
+
+def resolved_settings(kwargs: dict) -> dict:
+    """Every setting that shapes a curve, with simulate()'s defaults filled in (the window excluded)."""
+    sim: Simulation = simulate(**{**kwargs, "t_end_min": 1.0, "dt_min": 1.0})
+    route = ROUTES[sim.route]
+    swallowed = sim.swallowed_fraction
+    if swallowed is None and route.has_swallowed_part:
+        swallowed = route.default_swallowed_fraction
+    return {"route": sim.route, "weight_kg": sim.weight_kg, "dose_mg": sim.dose_mg, "n_doses": sim.n_doses,
+            "interval_min": sim.interval_min if sim.n_doses > 1 else None, "infusion_min": sim.infusion_min,
+            "swallowed_fraction": swallowed, "sampling_site": sim.sampling_site, "model": sim.model}
+
+
+def _same(name: str, value, wanted) -> bool:
+    if value is None or wanted is None or isinstance(value, str) or isinstance(wanted, str):
+        return value == wanted
+    rel, absolute = _TOLERANCES.get(name, (1e-9, 1e-9))
+    return abs(value - wanted) <= max(rel * abs(wanted), absolute)
+
+
+def _route_label(key: str) -> str:
+    label = ROUTES[key].label
+    return label if label[:2].isupper() else label[0].lower() + label[1:]     # "IV infusion", "intranasal"
+
+
+def _setting_hint(name: str, wanted: dict) -> str:
+    value = wanted[name]
+    if name == "route":
+        return f"choose the {_route_label(value)} route"
+    if name == "weight_kg":
+        return f"set the body weight back to {value:g} kg"
+    if name == "dose_mg":
+        return f"set the dose back to {value / wanted['weight_kg']:.3g} mg/kg ({value:.3g} mg)"
+    if name == "n_doses":
+        return "use a single dose (Number of doses 1)" if value == 1 else f"set the number of doses to {value}"
+    if name == "interval_min":
+        return f"set the dose interval back to {value / 60:g} h"
+    if name == "infusion_min":
+        return f"set the infusion duration back to {value:g} min"
+    if name == "swallowed_fraction":
+        return f"set the swallowed fraction back to its starting value, {value:.2f}"
+    if name == "sampling_site":
+        return f"set the blood sampling site back to {value}"
+    return f"set {name.replace('_', ' ')} back to {value}"
+
+
+def explorer_settings(app, task: Task) -> tuple[dict | None, list[str]]:
+    """The explorer's simulate() arguments, and the set-up hints for every setting that differs from the task's."""
+    kwargs = dict(app.simulate_kwargs())
+    got = resolved_settings(kwargs)
+    wanted = resolved_settings(task.setup)
+    if got["route"] != wanted["route"]:
+        return kwargs, [_setting_hint("route", wanted)]
+    hints = [_setting_hint(name, wanted) for name in _SETTING_ORDER
+             if name not in task.vary and not _same(name, got[name], wanted[name])
+             and not (name == "interval_min" and wanted[name] is None)]    # "one dose" says it already
+    return kwargs, hints
+
+
+def _check_explorer(task: Task, app) -> CheckResult:
+    if not isinstance(app, RouteExplorer):
+        return CheckResult(task.task_id, UNREADABLE, "this task reads the route explorer: set it, then press "
+                           f"\u201cCheck my explorer settings\u201d (from code: check({task.task_id!r}, app)).",
+                           wrong_tries(task.task_id))
+    try:
+        kwargs, hints = explorer_settings(app, task)
+    except ValueError as error:       # a setting the model cannot simulate
+        return CheckResult(task.task_id, UNREADABLE, f"the explorer's settings cannot be simulated: {error}",
+                           wrong_tries(task.task_id))
+    if hints:
+        return _wrong(task, "first " + "; ".join(hints) + ".")
+    verdict = task.solve(kwargs)
+    if verdict.correct:
+        return CheckResult(task.task_id, CORRECT, f"{verdict.hint} {task.why}".strip(), wrong_tries(task.task_id))
+    return _wrong(task, verdict.hint)
+
+
+# ----------------------------------------------------------------------------- shared misconceptions
+#: Racemic ketamine routes whose bioavailability a learner may pick up by mistake (IV is "forgot F").
+ABSORBED_ROUTES = ("intramuscular", "intranasal", "sublingual", "oral", "rectal")
+
+
+def other_route_misconceptions(route: str, formula: Callable[[float], float]) -> tuple[Misconception, ...]:
+    """The answer computed with another route's bioavailability, one hint per distinct value."""
+    own = ROUTES[route].bioavailability
+    by_f: dict[float, list[str]] = {}
+    for key in ABSORBED_ROUTES:
+        f = ROUTES[key].bioavailability
+        if key != route and not math.isclose(f, own, rel_tol=1e-9):
+            by_f.setdefault(round(f, 9), []).append(_route_label(key))
+    return tuple(Misconception(formula(f), f"that uses the bioavailability of the {' or '.join(labels)} route; "
+                                           f"use the {_route_label(route)} one.")
+                 for f, labels in by_f.items())
+
+
+def peak_misconceptions(route: str, dose_mg: float, weight_kg: float) -> tuple[Misconception, ...]:
+    """A peak-time task's usual slips: the peak level instead of its time, or another route's peak time."""
+    grid = {"t_end_min": 480.0, "dt_min": 0.5}
+    own = simulate(route, dose_mg, weight_kg, **grid)
+    found = [Misconception(own.cmax_ng_ml, "that is the peak level (Cmax, in ng/mL); the task asks when the "
+                                           "peak happens (Tmax, in minutes).")]
+    start = simulate("iv_infusion", dose_mg, weight_kg, **grid)
+    found.append(Misconception(start.tmax_min, f"that is the peak time of the IV infusion, the route the explorer "
+                                               f"starts with; choose {_route_label(route)} first."))
+    for key in ABSORBED_ROUTES:
+        if key != route:
+            other = simulate(key, dose_mg, weight_kg, **grid)
+            found.append(Misconception(other.tmax_min, f"that is the peak time of the {_route_label(key)} route; "
+                                                       f"choose {_route_label(route)}."))
+    return tuple(found)
+
+
+def load_tasks() -> None:
     """Import every notebook's task module once (each registers its tasks on import)."""
     for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name.startswith("nb"):
