@@ -6,8 +6,10 @@ parameter: they run as strict expected failures, so they stay visible in the
 test report and fail loudly if the model changes and they start to pass.
 Adding an observation to the data file adds a test here.
 """
+import numpy as np
 import pytest
 
+from helpers import simulate
 from helpers.evidence.bibliography import BIBLIOGRAPHY, PAPERS
 from helpers.evidence.observations import OBSERVATIONS, QUANTITIES, Observation, compare, load_observations, predict
 from helpers.presentation.validation import comparison_table_html
@@ -81,6 +83,37 @@ def test_expected_misses_really_miss():
     for obs in VALIDATION:
         if obs.expected_miss:
             assert not compare(obs).within_tolerance, f"{obs.id} now passes: remove expected_miss"
+
+
+@pytest.mark.parametrize("obs", [o for o in OBSERVATIONS if o.quantity != "terminal_half_life_min"],
+                         ids=lambda o: o.id)
+def test_every_comparison_reads_the_model_in_the_blood_the_study_sampled(obs):
+    """Compare like with like: the prediction equals the model read at the study's site, not the other."""
+    row = compare(obs)
+    assert row.site == obs.sampling_site
+    other = "arterial" if obs.sampling_site == "venous" else "venous"
+    common = dict(route=obs.route, dose_mg=obs.total_dose_mg, weight_kg=obs.weight_kg,
+                  infusion_min=obs.infusion_min)
+    window = max(720.0, 2 * (obs.infusion_min or 0.0)) if obs.t_min is None else obs.t_min
+    step = 0.1 if obs.t_min is None else min(1.0, obs.t_min)
+    here, there = (simulate(**common, t_end_min=window, dt_min=step, sampling_site=site)
+                   for site in (obs.sampling_site, other))
+    seen = here.t_min >= (obs.first_sample_min or 0.0)
+    if obs.quantity == "conc_ng_ml_at_t":
+        expected, wrong = here.conc_ng_ml[-1], there.conc_ng_ml[-1]
+    elif obs.quantity == "cmax_ng_ml":
+        expected, wrong = here.conc_ng_ml[seen].max(), there.conc_ng_ml[seen].max()
+    else:
+        expected = here.t_min[seen][np.argmax(here.conc_ng_ml[seen])]
+        wrong = there.t_min[seen][np.argmax(there.conc_ng_ml[seen])]
+    assert row.predicted == pytest.approx(expected, rel=1e-9)
+    assert row.predicted != pytest.approx(wrong, rel=1e-6) or obs.quantity == "conc_ng_ml_at_t"
+
+
+def test_every_observation_declares_its_sampling_site_and_why_when_assumed():
+    for obs in OBSERVATIONS:
+        assert obs.sampling_site in ("arterial", "venous"), obs.id
+        assert obs.sampling_site_stated or len(obs.sampling_site_note) > 30, obs.id
 
 
 def test_table_has_a_row_per_observation():

@@ -4,9 +4,10 @@ from helpers.evidence.bibliography import BIBLIOGRAPHY
 from helpers.evidence.effects import EFFECT_RANGES
 from helpers.evidence.provenance import provenance_table, status_counts
 from helpers.model.disposition import MODELS
-from helpers.model.norketamine import NORKETAMINE
+from helpers.model.norketamine import METABOLITE_LABELS, METABOLITES
 from helpers.model.population import VARIABILITY
 from helpers.model.routes import ROUTES
+from helpers.model.sites import BLOOD_SITE_NUMBERS
 from helpers.presentation.provenance_view import provenance_table_html, provenance_table_markdown
 
 ROWS = provenance_table()
@@ -18,8 +19,11 @@ def _catalogue():
         for key, item in items.items():
             for name, parameter in item.parameters.items():
                 yield group, key, name, parameter
-    for name, parameter in NORKETAMINE.items():
-        yield "norketamine model", "norketamine", name, parameter
+    for drug, numbers in METABOLITES.items():
+        for name, parameter in numbers.items():
+            yield f"{METABOLITE_LABELS[drug]} model", drug, name, parameter
+    for name, parameter in BLOOD_SITE_NUMBERS.items():
+        yield "blood and effect site", name.split(".")[0], name, parameter
     for name, parameter in VARIABILITY.items():
         yield "between-patient variability", name.split(".")[0], name, parameter
 
@@ -55,3 +59,9 @@ def test_renderers_have_a_row_per_number():
     assert provenance_table_html().count("<tr>") == len(ROWS) + 1
     assert len(provenance_table_markdown().splitlines()) == len(ROWS) + 2
     assert sum(status_counts().values()) == len(ROWS)
+
+
+def test_kamp_numbers_say_they_were_read_in_code_transcriptions_only():
+    rows = [r for r in ROWS if r["where"] == "kamp2020" and r["name"].endswith(("_l_70kg", "_l_per_h_70kg"))]
+    assert len(rows) == 6
+    assert all("transcription" in r["confirmed"] and "table was not available" in r["confirmed"] for r in rows)

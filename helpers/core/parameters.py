@@ -12,6 +12,9 @@ The data files in ``helpers/data`` store each number as a TOML inline table::
 * ``borrowed``: measured in a related setting (another enantiomer, formulation
   or population) and used here because nothing closer is published;
 * ``assumed``: no published value exists; the note states the assumption.
+
+An optional ``confirmed`` says where the value itself was read, when that is
+less than the paper (for example "public code transcriptions only").
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ class Parameter:
     note: str = ""
     low: float | None = None
     high: float | None = None
+    confirmed: str = ""
 
     @classmethod
     def from_table(cls, name: str, table: dict) -> Parameter:
@@ -55,7 +59,7 @@ class Parameter:
         return cls(name=name, value=float(table["value"]), unit=table["unit"],
                    source=tuple([source] if isinstance(source, str) else source),
                    status=table["status"], note=table.get("note", ""),
-                   low=table.get("low"), high=table.get("high"))
+                   low=table.get("low"), high=table.get("high"), confirmed=table.get("confirmed", ""))
 
 
 def load_data_file(filename: str) -> dict:

@@ -1,7 +1,9 @@
-"""Concentration ranges reported for analgesia, dissociation and anaesthesia.
+"""Concentration ranges reported with analgesia, dissociation and anaesthesia.
 
-Population summaries from the literature, each with its citation; drawn as
-shaded bands behind the simulated curves. Not targets for a patient.
+Typical peak levels after the doses used for each purpose (Zanos 2018
+Table 1), each with its citation and the blood it was measured in as far as
+the sources say; drawn as shaded bands behind the simulated curves. Not
+thresholds and not targets for a patient.
 """
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ __all__ = ["EffectRange", "EFFECT_RANGES"]
 
 @dataclass(frozen=True)
 class EffectRange:
-    """A plasma concentration range reported for a clinical effect, ng/mL."""
+    """A plasma concentration range reported with a clinical effect, ng/mL; ``blood`` says which blood."""
 
     key: str
     label: str
     short_label: str
     colour: str
+    blood: str
     low_ng_ml: float
     high_ng_ml: float
     sources: tuple[str, ...]
@@ -36,7 +39,7 @@ def _load() -> dict[str, EffectRange]:
         numbers = parameters_in(table)
         sources = tuple(dict.fromkeys(s for p in numbers.values() for s in p.source))
         ranges[key] = EffectRange(key=key, label=table["label"], short_label=table["short_label"],
-                                  colour=table["colour"],
+                                  colour=table["colour"], blood=table["blood"],
                                   low_ng_ml=numbers["low_ng_ml"].value,
                                   high_ng_ml=numbers["high_ng_ml"].value, sources=sources,
                                   parameters=numbers)

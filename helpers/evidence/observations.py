@@ -18,13 +18,14 @@ import numpy as np
 
 from ..core.checks import check_choice
 from ..core.parameters import load_data_file
-from ..model.disposition import DEFAULT_MODEL
+from ..model.disposition import DEFAULT_MODEL, MODELS
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
+from ..model.sites import SAMPLING_SITES
 from .bibliography import BIBLIOGRAPHY
 
 __all__ = ["QUANTITIES", "Observation", "Comparison", "OBSERVATIONS", "load_observations",
-           "get_observation", "predict", "compare", "compare_all"]
+           "get_observation", "prediction_site", "predict", "compare", "compare_all"]
 
 QUANTITIES = {
     "cmax_ng_ml": ("Cmax", "ng/mL"),
@@ -35,10 +36,11 @@ QUANTITIES = {
 ENANTIOMERS = ("racemic", "S")
 EVIDENCE = ("primary_abstract", "primary_table", "secondary_review")
 
-_REQUIRED = ("id", "study", "route", "weight_kg", "weight_note", "population", "enantiomer", "n",
+_REQUIRED = ("id", "study", "route", "weight_kg", "weight_note", "population", "sampling_site",
+             "sampling_site_stated", "enantiomer", "n",
              "quantity", "value", "spread", "where", "url", "evidence", "tolerance_ratio",
              "tolerance_reason", "comparable", "comparable_reason", "calibration")
-_OPTIONAL = ("dose_mg", "dose_mg_per_kg", "infusion_min", "t_min", "first_sample_min",
+_OPTIONAL = ("sampling_site_note", "dose_mg", "dose_mg_per_kg", "infusion_min", "t_min", "first_sample_min",
              "sampling_end_min", "calibration_reason", "expected_miss", "expected_miss_reason", "note")
 
 PEAK_WINDOW_MIN = 720.0   # peaks of every route fall well inside 12 h
@@ -55,6 +57,8 @@ class Observation:
     weight_kg: float
     weight_note: str
     population: str
+    sampling_site: str
+    sampling_site_stated: bool
     enantiomer: str
     n: int
     quantity: str
@@ -68,6 +72,7 @@ class Observation:
     comparable: bool
     comparable_reason: str
     calibration: bool
+    sampling_site_note: str = ""
     dose_mg: float | None = None
     dose_mg_per_kg: float | None = None
     infusion_min: float | None = None
@@ -102,6 +107,9 @@ class Observation:
         check_choice(f"quantity of observation {label!r}", obs.quantity, QUANTITIES)
         check_choice(f"enantiomer of observation {label!r}", obs.enantiomer, ENANTIOMERS)
         check_choice(f"evidence of observation {label!r}", obs.evidence, EVIDENCE)
+        check_choice(f"sampling_site of observation {label!r}", obs.sampling_site, SAMPLING_SITES)
+        if not obs.sampling_site_stated and not obs.sampling_site_note:
+            raise ValueError(f"observation {label!r} assumes its sampling site: say why in sampling_site_note")
         check_choice(f"study of observation {label!r}", obs.study, BIBLIOGRAPHY)
         if not (obs.value > 0 and obs.weight_kg > 0 and obs.n >= 1):
             raise ValueError(f"observation {label!r} needs value > 0, weight_kg > 0 and n >= 1")
@@ -150,10 +158,16 @@ class Observation:
 
 @dataclass(frozen=True)
 class Comparison:
-    """An observation next to the model's prediction for the same dose and weight."""
+    """An observation next to the model's prediction for the same dose, weight and blood.
+
+    ``site`` is the blood the prediction describes: the observation's
+    sampling site, or the model's own blood when that model does not say
+    which blood it describes (then no conversion exists).
+    """
 
     observation: Observation
     predicted: float
+    site: str = ""
     ratio: float = field(init=False)
 
     def __post_init__(self):
@@ -210,7 +224,14 @@ def _fit_half_life(t_min: np.ndarray, conc: np.ndarray) -> float:
     return float(math.log(2.0) / -slope)
 
 
-def predict(observation: Observation, *, model: str = DEFAULT_MODEL) -> float:
+def prediction_site(observation: Observation, model: str | None = None) -> str | None:
+    """The ``sampling_site`` to simulate an observation with: its own, if the model can give it."""
+    key = ROUTES[observation.route].model or model or DEFAULT_MODEL
+    blood = MODELS[key].blood
+    return observation.sampling_site if blood in SAMPLING_SITES else None
+
+
+def predict(observation: Observation, *, model: str | None = None) -> float:
     """The model's value of an observation's quantity, for the same dose, weight and timing.
 
     * ``cmax_ng_ml`` / ``tmax_min``: highest point of the curve on a 0.1 min
@@ -222,12 +243,14 @@ def predict(observation: Observation, *, model: str = DEFAULT_MODEL) -> float:
       study would estimate it from its last samples. Not the model's slowest
       exponential, which is longer (see :func:`helpers.terminal_half_life_min`).
 
+    The curve is read in the blood the study sampled (:func:`prediction_site`).
+
     Parameters
     ----------
     observation : Observation
         One entry of :data:`OBSERVATIONS`.
-    model : str
-        Disposition model key.
+    model : str, optional
+        Disposition model key (default: the route's own, or Kamp 2020).
 
     Returns
     -------
@@ -239,7 +262,7 @@ def predict(observation: Observation, *, model: str = DEFAULT_MODEL) -> float:
                          f"got {type(observation).__name__}")
     obs = observation
     common = dict(route=obs.route, dose_mg=obs.total_dose_mg, weight_kg=obs.weight_kg,
-                  model=model, infusion_min=obs.infusion_min)
+                  model=model, infusion_min=obs.infusion_min, sampling_site=prediction_site(obs, model))
     if obs.quantity == "conc_ng_ml_at_t":
         sim = simulate(**common, t_end_min=obs.t_min, dt_min=min(1.0, obs.t_min))
         return float(sim.conc_ng_ml[-1])
@@ -256,12 +279,14 @@ def predict(observation: Observation, *, model: str = DEFAULT_MODEL) -> float:
     return float(conc[peak]) if obs.quantity == "cmax_ng_ml" else float(t[peak])
 
 
-def compare(observation: Observation, *, model: str = DEFAULT_MODEL) -> Comparison:
-    """One observation next to its prediction."""
-    return Comparison(observation, predict(observation, model=model))
+def compare(observation: Observation, *, model: str | None = None) -> Comparison:
+    """One observation next to its prediction (in the same blood, where the model can give it)."""
+    site = prediction_site(observation, model)
+    key = ROUTES[observation.route].model or model or DEFAULT_MODEL
+    return Comparison(observation, predict(observation, model=model), site or MODELS[key].blood)
 
 
-def compare_all(observations=None, *, model: str = DEFAULT_MODEL) -> list[Comparison]:
+def compare_all(observations=None, *, model: str | None = None) -> list[Comparison]:
     """Every observation (default: all of :data:`OBSERVATIONS`) next to its prediction.
 
     Examples

@@ -15,9 +15,10 @@ from collections import Counter
 
 from ..core.parameters import STATUSES, Parameter
 from ..model.disposition import MODELS
-from ..model.norketamine import NORKETAMINE
+from ..model.norketamine import METABOLITE_LABELS, METABOLITES
 from ..model.population import VARIABILITY
 from ..model.routes import ROUTES
+from ..model.sites import BLOOD_SITE_NUMBERS
 from .bibliography import cite
 from .effects import EFFECT_RANGES
 
@@ -34,7 +35,7 @@ def _row(group: str, where: str, population: str, parameter: Parameter) -> dict:
         "group": group, "where": where, "name": parameter.name, "value": value,
         "value_text": value_text, "unit": parameter.unit, "source_keys": parameter.source,
         "sources": "; ".join(cite(key) for key in parameter.source), "population": population,
-        "status": parameter.status, "note": parameter.note,
+        "status": parameter.status, "note": parameter.note, "confirmed": parameter.confirmed,
     }
 
 
@@ -44,7 +45,8 @@ def provenance_table() -> list[dict]:
     Keys: ``group`` (route, disposition model or effect range), ``where``
     (its key), ``name``, ``value`` (float), ``value_text`` (with range),
     ``unit``, ``source_keys`` (bibliography keys), ``sources`` (short
-    citations), ``population``, ``status`` and ``note``.
+    citations), ``population``, ``status``, ``note`` and ``confirmed`` (where the value was read,
+    when that is less than the paper itself).
 
     Examples
     --------
@@ -63,9 +65,16 @@ def provenance_table() -> list[dict]:
         for parameter in effect.parameters.values():
             rows.append(_row("effect range", key, "adults, racemic ketamine (review summary)",
                              parameter))
-    for parameter in NORKETAMINE.values():
-        rows.append(_row("norketamine model", "norketamine", "healthy adults, S-norketamine (Otto 2021); "
-                         "S-ketamine (Simons 2022)", parameter))
+    metabolite_population = {"ketamine": "healthy adults, S-norketamine (Otto 2021)",
+                             "esketamine": "adults given esketamine nasal spray (Perez-Ruixo 2021)"}
+    for drug, numbers in METABOLITES.items():
+        for parameter in numbers.values():
+            rows.append(_row(f"{METABOLITE_LABELS[drug]} model", drug, metabolite_population.get(drug, ""),
+                             parameter))
+    for parameter in BLOOD_SITE_NUMBERS.values():
+        rows.append(_row("blood and effect site", parameter.name.split(".")[0],
+                         "as each note says (S-ketamine volunteers; structure from Kamp 2020, Henthorn 2018)",
+                         parameter))
     for parameter in VARIABILITY.values():
         rows.append(_row("between-patient variability", parameter.name.split(".")[0],
                          "as each note says (children, esketamine or S-ketamine studies)", parameter))

@@ -227,7 +227,11 @@ class Route:
         swallowed = self.default_swallowed_fraction if swallowed_fraction is None else swallowed_fraction
         mucosal = self.absorbed_pathway(f"{self.label.lower()} mucosa", 1.0 - swallowed,
                                  self.mucosal_availability, prefix="mucosal.")
-        gut = self.swallowed_route.absorbed_pathway("swallowed", swallowed, self.swallowed_route.bioavailability)
+        oral = self.swallowed_route
+        if "swallowed.ka_per_min" in self.parameters:   # this route's own timing for what is swallowed
+            gut = self.absorbed_pathway("swallowed", swallowed, oral.bioavailability, "swallowed.", swallowed=True)
+        else:
+            gut = oral.absorbed_pathway("swallowed", swallowed, oral.bioavailability)
         return tuple(p for p in (mucosal, gut) if p.share > 0)
 
     def check_swallowed_fraction(self, value) -> float:

@@ -16,14 +16,15 @@ __all__ = ["provenance_table_html", "provenance_table_markdown", "provenance_fol
 
 _STATUS_STYLE = {"measured": "", "derived": "background:#eef5fb",
                  "borrowed": "background:#fdf0d9", "assumed": "background:#fde0d9"}
-_HEAD = ("Where", "Number", "Value", "Unit", "Source", "Population", "Status", "Note")
+_HEAD = ("Where", "Number", "Value", "Unit", "Source", "Population", "Status", "Note", "Read in")
 
 
 def _table(rows, *, where: bool = True) -> Table:
     cells, styles = [], {}
     for i, row in enumerate(rows):
         cells.append((f"{row['group']}: {row['where']}", row["name"], row["value_text"], row["unit"],
-                      row["sources"], row["population"], row["status"], row["note"]))
+                      row["sources"], row["population"], row["status"], row["note"],
+                      row["confirmed"] or "the cited source"))
         styles[(i, 6)] = _STATUS_STYLE.get(row["status"], "")
     table = Table(_HEAD, tuple(cells), cell_styles=styles)
     if where:

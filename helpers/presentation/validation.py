@@ -10,8 +10,7 @@ import math
 import numpy as np
 
 from ..evidence.bibliography import cite
-from ..evidence.observations import QUANTITIES, Observation
-from ..model.disposition import DEFAULT_MODEL
+from ..evidence.observations import QUANTITIES, Observation, prediction_site
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
 from .plotting import OKABE_ITO, new_figure
@@ -125,7 +124,7 @@ def plot_comparisons(comparisons):
     return fig
 
 
-def plot_study_curves(observations, *, model: str = DEFAULT_MODEL, n_columns: int = 3):
+def plot_study_curves(observations, *, model: str | None = None, n_columns: int = 3):
     """The model's curve for each study situation with its observed points on top.
 
     One panel per (study, route, dose, weight); observed Cmax at its Tmax
@@ -136,19 +135,19 @@ def plot_study_curves(observations, *, model: str = DEFAULT_MODEL, n_columns: in
     for obs in observations:
         if obs.quantity == "terminal_half_life_min":
             continue
-        key = (obs.study, obs.route, obs.total_dose_mg, obs.weight_kg, obs.infusion_min)
+        key = (obs.study, obs.route, obs.total_dose_mg, obs.weight_kg, obs.infusion_min, obs.sampling_site)
         groups.setdefault(key, []).append(obs)
     if not groups:
         raise ValueError("plot_study_curves needs at least one observation of a "
                          "concentration or peak time; got none")
     n_rows = math.ceil(len(groups) / n_columns)
     fig = new_figure(11.0, 2.8 * n_rows)
-    for index, ((study, route, dose, weight, infusion), members) in enumerate(groups.items()):
+    for index, ((study, route, dose, weight, infusion, _site), members) in enumerate(groups.items()):
         ax = fig.add_subplot(n_rows, n_columns, index + 1)
         times = [m.t_min for m in members if m.t_min is not None]
         t_end = max([120.0, (infusion or 0.0) * 1.5] + [1.2 * t for t in times])
-        sim = simulate(route, dose, weight, model=model, infusion_min=infusion,
-                       t_end_min=t_end, dt_min=t_end / 600.0)
+        sim = simulate(route, dose, weight, model=model, infusion_min=infusion, t_end_min=t_end,
+                       dt_min=t_end / 600.0, sampling_site=prediction_site(members[0], model))
         colour = ROUTES[route].colour
         ax.plot(sim.t_min, sim.conc_ng_ml, color=colour, lw=1.4)
         tmax_obs = next((m.value for m in members if m.quantity == "tmax_min"), None)
