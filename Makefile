@@ -62,7 +62,7 @@ test: system-test $(VENV)/.installed-test lint
 
 # No browser, no site build: the quick loop while changing code.
 test-fast: $(VENV)/.installed-test lint
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench: $(VENV)/.installed-test system-test
 	$(PY) benchmarks/run_benchmarks.py
