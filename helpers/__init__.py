@@ -46,7 +46,7 @@ _LAZY = {
     "plot_comparisons": "presentation.validation", "plot_study_curves": "presentation.validation",
     "provenance_folded_html": "presentation.provenance_view",
     "provenance_table_html": "presentation.provenance_view",
-    "explore": "explorer.app", "RouteExplorer": "explorer.app",
+    "explore": "explorer.app", "RouteExplorer": "explorer.app", "CASES": "evidence.cases",
     "check": "lessons.tasks", "answer": "lessons.widgets", "ask": "lessons.widgets",
 }
 
@@ -65,7 +65,7 @@ __all__ = [
     "shade_percentile_bands", "comparison_table", "comparison_table_html", "plot_comparisons",
     "plot_study_curves", "provenance_table_html", "provenance_folded_html",
     # explorer and lessons
-    "explore", "RouteExplorer", "check", "answer", "ask",
+    "explore", "RouteExplorer", "CASES", "check", "answer", "ask",
 ]
 
 

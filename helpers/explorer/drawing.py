@@ -1,0 +1,305 @@
+"""The live plot: a matplotlib figure whose static part is cached and whose curves are blitted on top.
+
+A frame is the *background* (axes, ticks, effect bands, pinned curves, legend)
+restored from a cache, plus the *live layer* (the current curve, its overlays,
+the variability bands, shaded observation periods) drawn over it, then sent
+as a PNG. Backgrounds are kept per axis key (window, scale, y limit, pins,
+projector mode) in a small least-recently-used cache, so going back to an
+axis seen before costs nothing; a new one is drawn without any matplotlib
+text (labels are pasted as cached text images, see :mod:`.raster`), which
+keeps even a rescale fast.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.transforms import IdentityTransform
+
+from ..evidence.effects import EFFECT_RANGES
+from ..presentation.plotting import new_figure, nice_ceiling
+from .curves import Scene
+from .raster import encode_png, fill_rows, horizontal_line, paste_text, points_to_px, text_image, vertical_line
+
+__all__ = ["PlotCanvas", "x_ticks", "y_ticks", "y_top_for", "band_label_rows", "LOG_FLOOR_NG_ML", "FIGURE_IN",
+           "AXES_RECT", "DPI"]
+
+FIGURE_IN = (6.6, 3.9)                   # inches; pixels = inches x dpi
+AXES_RECT = (0.105, 0.125, 0.745, 0.845)  # left, bottom, width, height (figure fraction)
+DPI = {False: 100, True: 150}            # projector mode: everything 1.5 times larger
+LOG_FLOOR_NG_ML = 1.0
+FONT_PT = {"tick": 9.5, "axis": 10.5, "band": 8.5, "legend": 8.0}
+BACKGROUNDS_KEPT = 24
+_X_STEPS_H = (0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 12, 24)
+
+
+def x_ticks(window_h: float) -> np.ndarray:
+    """Hour ticks for a time window: the smallest sensible step giving at most 8 intervals."""
+    step = next(s for s in _X_STEPS_H if window_h / s <= 8.0 + 1e-9)
+    return np.round(np.arange(0.0, window_h + 1e-9, step), 6)
+
+
+def y_ticks(bottom: float, top: float, log: bool) -> np.ndarray:
+    """Concentration ticks: 1-2-5 per decade on a log axis (decades only if that is too many)."""
+    if not log:
+        ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(bottom, top)
+        return ticks[(ticks >= bottom - 1e-9) & (ticks <= top * (1 + 1e-9))]
+    decades = np.arange(np.floor(np.log10(bottom)), np.ceil(np.log10(top)) + 1)
+    ticks = np.array([m * 10.0 ** d for d in decades for m in (1, 2, 5)])
+    ticks = ticks[(ticks >= bottom * (1 - 1e-9)) & (ticks <= top * (1 + 1e-9))]
+    return ticks if len(ticks) <= 9 else ticks[np.isclose(np.log10(ticks) % 1, 0) | np.isclose(np.log10(ticks) % 1, 1)]
+
+
+def tick_text(value: float) -> str:
+    return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
+
+
+def y_top_for(peak_ng_ml: float, previous: float | None) -> float:
+    """Upper y limit: a nice number above the peak, kept while the peak stays between 30% and 100% of it."""
+    needed = max(peak_ng_ml, 1.0) * 1.08
+    if previous is not None and 0.3 * previous <= needed <= previous:
+        return previous
+    return nice_ceiling(needed)
+
+
+def band_label_rows(wanted: list[float], height: float, low: float, high: float) -> list[float]:
+    """Label centres (pixel rows, top to bottom) as close to ``wanted`` as possible, at least ``height`` apart.
+
+    Rows are sorted as given (the caller orders the bands from top to bottom) and kept in [low, high].
+    """
+    rows = list(wanted)
+    for i in range(1, len(rows)):                       # push down what overlaps the label above
+        rows[i] = max(rows[i], rows[i - 1] + height)
+    if rows and rows[-1] > high:                        # too low at the bottom: push back up
+        rows[-1] = high
+        for i in range(len(rows) - 2, -1, -1):
+            rows[i] = min(rows[i], rows[i + 1] - height)
+    return [max(r, low) for r in rows]
+
+
+class PlotCanvas:
+    """The figure the explorer draws on, with its cached backgrounds and live artists."""
+
+    def __init__(self, projector: bool = False):
+        self.projector = projector
+        self.figure = new_figure(*FIGURE_IN, dpi=DPI[projector])
+        self.ax = self.figure.add_axes(AXES_RECT)
+        self.ax.set_autoscale_on(False)
+        self.ax.set_axis_off()       # axes, ticks and bands are painted into the background (see _compose)
+        anim = {"animated": True}
+        self.bands = [PolyCollection([], lw=0, zorder=3, alpha=alpha, **anim) for alpha in (0.16, 0.30)]
+        for band in self.bands:
+            self.ax.add_collection(band, autolim=False)
+        (self.effect_line,) = self.ax.plot([], [], lw=1.8, ls=":", zorder=5, **anim)
+        (self.norketamine_line,) = self.ax.plot([], [], lw=1.8, ls="--", zorder=5, **anim)
+        (self.line,) = self.ax.plot([], [], lw=2.4, zorder=6, **anim)
+        (self.peak_marker,) = self.ax.plot([], [], "o", ms=6, zorder=7, **anim)
+        self.observation: list[Rectangle] = []
+        self.pin_lines: list[Line2D] = []
+        self._backgrounds: OrderedDict = OrderedDict()
+        self.y_top: float | None = None
+        self._limits = None
+        self.background_key = None
+        self.png = b""
+
+    # ---------------------------------------------------------------- frames
+    def render(self, scene: Scene, y_label: str = "Plasma ketamine (ng/mL)") -> bytes:
+        """Draw a scene and return the frame as PNG bytes (also kept in :attr:`png`)."""
+        state = scene.state
+        if state.projector != self.projector:
+            self.projector = state.projector
+            self.figure.set_dpi(DPI[self.projector])
+            self._backgrounds.clear()
+        self.y_top = y_top_for(scene.peak_ng_ml, self.y_top)
+        pins = tuple((tuple(sorted(c.kwargs.items())), str(c.style)) for c in scene.pins)
+        key = (self.projector, state.window_h, state.log_scale, self.y_top, y_label, pins)
+        if key in self._backgrounds:
+            self._backgrounds.move_to_end(key)
+        else:
+            self._backgrounds[key] = self._compose(scene, state.window_h, state.log_scale, y_label)
+            if len(self._backgrounds) > BACKGROUNDS_KEPT:
+                self._backgrounds.popitem(last=False)
+        self.background_key = key
+        self._set_limits(state.window_h, state.log_scale)   # the live layer is drawn in these limits
+        canvas = self.figure.canvas
+        canvas.restore_region(self._backgrounds[key])
+        for artist in self._live_artists(scene):
+            self.ax.draw_artist(artist)
+        self.png = encode_png(np.asarray(canvas.buffer_rgba()))
+        return self.png
+
+    def _live_artists(self, scene: Scene) -> list:
+        state, live = scene.state, scene.live
+        drawn = []
+        for i, (start, end) in enumerate(scene.observation_h):
+            if i == len(self.observation):
+                self.observation.append(self.ax.axvspan(0, 1, color="#6f6f6f", alpha=0.12, lw=0, zorder=2,
+                                                        animated=True))
+            self.observation[i].set_x(start)
+            self.observation[i].set_width(end - start)
+            drawn.append(self.observation[i])
+        if live is None:
+            for artist in (self.line, self.peak_marker, self.norketamine_line, self.effect_line):
+                artist.set_data([], [])
+            return drawn
+        if scene.bands is not None:
+            floor = LOG_FLOOR_NG_ML * 0.5 if state.log_scale else 0.0
+            p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, floor)
+            t = scene.bands.t_h
+            for band, (low, high) in zip(self.bands, ((p5, p95), (p25, p75))):
+                band.set_verts([np.concatenate([np.column_stack([t, low]), np.column_stack([t[::-1], high[::-1]])])])
+                band.set_facecolor(live.colour)
+                drawn.append(band)
+        else:
+            for band in self.bands:
+                band.set_verts([])
+        t_h = live.t_h
+        for artist, values in ((self.effect_line, live.effect_site_ng_ml),
+                               (self.norketamine_line, live.norketamine_ng_ml)):
+            artist.set_data(([], []) if values is None else (t_h, values))
+            artist.set_color(live.colour)
+            if values is not None:
+                drawn.append(artist)
+        sim = live.simulation
+        self.line.set_data(t_h, sim.conc_ng_ml)
+        self.peak_marker.set_data([sim.tmax_min / 60.0], [sim.cmax_ng_ml])
+        for artist in (self.line, self.peak_marker):
+            artist.set_color(live.colour)
+            drawn.append(artist)
+        return drawn
+
+    # ---------------------------------------------------------------- backgrounds
+    def _set_limits(self, window_h: float, log: bool) -> tuple[float, float]:
+        """Set the axes' scale and limits (only if they change: matplotlib's setters are not free)."""
+        bottom, top = (LOG_FLOOR_NG_ML, max(self.y_top, 10.0)) if log else (0.0, self.y_top)
+        limits = (window_h, log, bottom, top, self.figure.dpi)
+        if limits != self._limits:
+            ax = self.ax
+            if ax.get_yscale() != ("log" if log else "linear"):
+                ax.set_yscale("log" if log else "linear")
+                ax.yaxis.set_minor_locator(NullLocator())
+            ax.set_xlim(0.0, window_h)
+            ax.set_ylim(bottom, top)
+            self._limits = limits
+        return bottom, top
+
+    def _px(self, x, y) -> np.ndarray:
+        """Canvas pixel (column, row from the top) of data points."""
+        points = self.ax.transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
+        points[:, 1] = self.figure.bbox.height - points[:, 1]
+        return points
+
+    def _compose(self, scene: Scene, window_h: float, log: bool, y_label: str):
+        """Paint a background: decor with numpy (no matplotlib redraw), then pinned curves and legend."""
+        ax, dpi, canvas = self.ax, self.figure.dpi, self.figure.canvas
+        bottom, top = self._set_limits(window_h, log)
+        xt, yt = x_ticks(window_h), y_ticks(bottom, top, log)
+        renderer = canvas.get_renderer()
+        pixels = np.asarray(canvas.buffer_rgba())
+        pixels[...] = 255
+        x0, y1 = self._px(0.0, bottom)[0]
+        x1, y0 = self._px(window_h, top)[0]
+        left, right, upper, lower = (int(round(v)) for v in (x0, x1, y0, y1))
+        cols = [int(round(c)) for c in self._px(xt, np.full_like(xt, bottom))[:, 0]]
+        rows = [int(round(r)) for r in self._px(np.zeros_like(yt), yt)[:, 1]]
+        for col in cols:                                          # grid, under the bands
+            vertical_line(pixels, col, upper, lower, "#dddddd", width=1)
+        for row in rows:
+            horizontal_line(pixels, left, right, row, "#dddddd")
+        for effect in EFFECT_RANGES.values():                     # effect bands and their edges
+            low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
+            if low < high:
+                (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
+                fill_rows(pixels, left, right, int(round(row_high)), int(round(row_low)), effect.colour, 0.13)
+                for value, row in ((effect.low_ng_ml, row_low), (effect.high_ng_ml, row_high)):
+                    if bottom <= value <= top:
+                        fill_rows(pixels, left, right, int(round(row)), int(round(row)) + 1, effect.colour, 0.6)
+        spine = max(1, int(round(points_to_px(0.8, dpi))))
+        tick = int(round(points_to_px(3.5, dpi)))
+        for x in (left, right):
+            vertical_line(pixels, x - spine // 2, upper, lower + 1, "#000000", width=spine)
+        for y in (upper, lower):
+            horizontal_line(pixels, left, right + 1, y - spine // 2, "#000000", width=spine)
+        for col in cols:
+            vertical_line(pixels, col - spine // 2, lower, lower + tick, "#000000", width=spine)
+        for row in rows:
+            horizontal_line(pixels, left - tick, left, row - spine // 2, "#000000", width=spine)
+        for line in self.pin_lines:                               # pinned curves: matplotlib, on top
+            line.remove()
+        self.pin_lines = [ax.plot(c.t_h, c.simulation.conc_ng_ml, color=c.colour, ls=c.style, lw=1.8, zorder=4,
+                                  label=c.label, animated=True)[0] for c in scene.pins]
+        for line in self.pin_lines:
+            ax.draw_artist(line)
+        for artist, image, x, y in self._legend_artists(scene):
+            if artist is not None:
+                artist.draw(renderer)
+            else:
+                paste_text(pixels, image, x, y, va="center")
+        gap = points_to_px(3.5 + 3.5, dpi)           # tick length and pad, as matplotlib draws them
+        widest = 0
+        for value, row in zip(yt, rows):
+            image = text_image(tick_text(value), FONT_PT["tick"], dpi)
+            widest = max(widest, image.shape[1])
+            paste_text(pixels, image, x0 - gap, row, ha="right")
+        for value, col in zip(xt, cols):
+            paste_text(pixels, text_image(f"{value:g}", FONT_PT["tick"], dpi), col, y1 + gap, va="top")
+        paste_text(pixels, text_image(y_label, FONT_PT["axis"], dpi, rotation=90), x0 - gap - widest - 3,
+                   (y0 + y1) / 2, ha="right")
+        x_image = text_image("Time after first dose (h)", FONT_PT["axis"], dpi)
+        paste_text(pixels, x_image, (x0 + x1) / 2, y1 + gap + text_image("0", FONT_PT["tick"], dpi).shape[0],
+                   ha="center", va="top")
+        self._band_labels(pixels, x1, y0, y1, bottom, top)
+        return canvas.copy_from_bbox(self.figure.bbox)
+
+    def _band_labels(self, pixels, x1, y0, y1, bottom, top):
+        """Each effect range: a coloured bracket beside the axes over its visible part, and its name."""
+        dpi = self.figure.dpi
+        visible = []
+        for effect in EFFECT_RANGES.values():
+            low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
+            if low < high:
+                (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
+                visible.append((effect, row_high, row_low))
+        visible.sort(key=lambda item: (item[1] + item[2]) / 2)
+        images = [text_image(e.short_label, FONT_PT["band"], dpi, colour=e.colour, bold=True) for e, _, _ in visible]
+        height = max((image.shape[0] for image in images), default=0) + 1
+        rows = band_label_rows([(a + b) / 2 for _, a, b in visible], height, y0 + height / 2, y1 - height / 2)
+        step = max(2, int(round(dpi / 40)))
+        text_x = x1 + 3 + step * (len(EFFECT_RANGES) + 1)
+        for i, ((effect, row_high, row_low), image, row) in enumerate(zip(visible, images, rows)):
+            bracket_x = int(x1 + 3 + step * i)
+            vertical_line(pixels, bracket_x, int(row_high), int(np.ceil(row_low)), effect.colour, width=step - 1)
+            nearest = int(min(max(row, row_high), row_low))
+            horizontal_line(pixels, bracket_x, int(text_x) - 1, nearest, effect.colour)
+            if abs(nearest - row) > 1:
+                vertical_line(pixels, int(text_x) - 2, nearest, int(row), effect.colour, width=1)
+            paste_text(pixels, image, text_x, row)
+
+    def _legend_artists(self, scene: Scene) -> list:
+        """Legend of the pinned curves: (artist, None, 0, 0) to draw, or (None, text image, x, y) to paste."""
+        if not scene.pins:
+            return []
+        dpi, height = self.figure.dpi, self.figure.bbox.height
+        images = [text_image(c.label, FONT_PT["legend"], dpi) for c in scene.pins]
+        title = text_image("Pinned", FONT_PT["legend"], dpi, bold=True)
+        row = max(image.shape[0] for image in images) + 1
+        pad, sample = points_to_px(4, dpi), points_to_px(18, dpi)
+        width = pad * 3 + sample + max(image.shape[1] for image in images + [title])
+        box_height = pad * 2 + row * (len(images) + 1)
+        right, top_y = self.ax.bbox.x1 - pad, self.ax.bbox.y1 - pad        # display coordinates: y up
+        items = [(Rectangle((right - width, top_y - box_height), width, box_height, transform=IdentityTransform(),
+                            facecolor="white", edgecolor="#bbbbbb", alpha=0.92, lw=0.8), None, 0, 0)]
+        rows_from_top = height - top_y
+        items.append((None, title, right - width + pad, rows_from_top + pad + row / 2))
+        for i, (curve, image) in enumerate(zip(scene.pins, images)):
+            y_row = rows_from_top + pad + row * (i + 1.5)
+            line = Line2D([right - width + pad, right - width + pad + sample], [height - y_row] * 2,
+                          transform=IdentityTransform(), color=curve.colour, ls=curve.style, lw=1.8)
+            line.set_figure(self.figure)
+            items += [(line, None, 0, 0), (None, image, right - width + 2 * pad + sample, y_row)]
+        items[0][0].set_figure(self.figure)
+        return items

@@ -1,0 +1,155 @@
+"""Exports for slides and handouts: the figure as PNG or SVG, the curves as CSV, and download links.
+
+The exported figure is an ordinary matplotlib figure (real text, so SVG stays
+editable) drawn from the same :class:`~helpers.explorer.curves.Scene` as the
+live plot, with a title, a legend of every curve and the disclaimer. The CSV
+holds the time and every visible curve at full precision, units in the header,
+and the settings, the share code and the disclaimer in ``#`` comment lines.
+Download links are HTML anchors with a ``data:`` URI and a ``download``
+attribute: a click saves the file in JupyterLab and in Voila alike.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import textwrap
+
+import numpy as np
+from matplotlib.transforms import blended_transform_factory
+
+from ..evidence.bibliography import cite
+from ..evidence.effects import EFFECT_RANGES
+from ..presentation.plotting import DISCLAIMER, new_figure, shade_effect_ranges
+from .curves import BAND_PATIENTS, BAND_PERCENTILES, Scene
+from .drawing import LOG_FLOOR_NG_ML, band_label_rows, x_ticks, y_ticks, y_top_for
+
+__all__ = ["csv_text", "figure_bytes", "download_link", "MIME", "read_csv"]
+
+MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
+
+
+def _columns(scene: Scene) -> list[tuple[str, np.ndarray]]:
+    """(header, values on the curve grid) of every visible curve; NaN where a band has no sample."""
+    columns = []
+    for curve in scene.curves:
+        name = ("pinned: " if curve.pinned else "live: ") + curve.label
+        columns.append((f"{name} | ketamine (ng/mL)", curve.simulation.conc_ng_ml))
+        if curve.norketamine_ng_ml is not None:
+            columns.append((f"{name} | norketamine (ng/mL)", curve.norketamine_ng_ml))
+        if curve.effect_site_ng_ml is not None:
+            columns.append((f"{name} | effect site (ng/mL)", curve.effect_site_ng_ml))
+    if scene.bands is not None and scene.live is not None:
+        t = scene.live.simulation.t_min / 60.0
+        where = np.searchsorted(t, scene.bands.t_h - 1e-9)
+        for p, values in zip(BAND_PERCENTILES, scene.bands.percentiles_ng_ml):
+            column = np.full(t.shape, np.nan)
+            column[where] = values
+            columns.append((f"{p}th percentile of {BAND_PATIENTS} simulated patients (ng/mL)", column))
+    return columns
+
+
+def csv_text(scene: Scene, settings_lines: tuple[str, ...] = ()) -> str:
+    """The CSV export: comment lines, a header with units, then one row per time point."""
+    out = io.StringIO()
+    out.write("# Ketamine Routes Lab: simulated plasma levels\n")
+    out.write(f"# {DISCLAIMER}\n")
+    for line in settings_lines:
+        out.write(f"# {line}\n")
+    if not scene.curves:
+        out.write("# no curve for these settings\n")
+        return out.getvalue()
+    columns = _columns(scene)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["time (h)"] + [name for name, _ in columns])
+    t_h = scene.curves[0].simulation.t_min / 60.0
+    data = np.column_stack([t_h] + [values for _, values in columns])
+    for row in data:
+        writer.writerow(["" if np.isnan(v) else repr(float(v)) for v in row])
+    return out.getvalue()
+
+
+def read_csv(text: str) -> tuple[list[str], np.ndarray]:
+    """(header, values) of an exported CSV, comment lines skipped (empty cells are NaN)."""
+    rows = [row for row in csv.reader(line for line in text.splitlines() if not line.startswith("#"))]
+    values = np.array([[float(v) if v else np.nan for v in row] for row in rows[1:]])
+    return rows[0], values
+
+
+def figure_bytes(scene: Scene, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure for slides: PNG (``dpi``) or SVG, with title, legend, caption and disclaimer."""
+    state = scene.state
+    figure = new_figure(8.0, 5.2, dpi=dpi)
+    ax = figure.add_axes((0.09, 0.22, 0.72, 0.68))
+    shade_effect_ranges(ax, labels=False)
+    ax.grid(True, color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    y_top = y_top_for(scene.peak_ng_ml, None)
+    bottom, top = (LOG_FLOOR_NG_ML, max(y_top, 10.0)) if state.log_scale else (0.0, y_top)
+    ax.set_yscale("log" if state.log_scale else "linear")
+    ax.set_xlim(0, state.window_h)
+    ax.set_ylim(bottom, top)
+    ax.set_xticks(x_ticks(state.window_h))
+    ax.set_yticks(y_ticks(bottom, top, state.log_scale))
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if v >= 1 or v == 0 else f"{v:g}")
+    ax.minorticks_off()
+    for start, end in scene.observation_h:
+        ax.axvspan(start, end, color="#6f6f6f", alpha=0.12, lw=0, zorder=2)
+    live = scene.live
+    if live is not None and scene.bands is not None:
+        floor = LOG_FLOOR_NG_ML * 0.5 if state.log_scale else 0.0
+        p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, floor)
+        for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30)):
+            ax.fill_between(scene.bands.t_h, low, high, color=live.colour, alpha=alpha, lw=0, zorder=3)
+    for curve in scene.pins:
+        ax.plot(curve.t_h, curve.simulation.conc_ng_ml, color=curve.colour, ls=curve.style, lw=1.8, zorder=4,
+                label="Pinned: " + curve.label)
+    if live is not None:
+        if live.effect_site_ng_ml is not None:
+            ax.plot(live.t_h, live.effect_site_ng_ml, color=live.colour, ls=":", lw=1.8, zorder=5,
+                    label="Effect site")
+        if live.norketamine_ng_ml is not None:
+            ax.plot(live.t_h, live.norketamine_ng_ml, color=live.colour, ls="--", lw=1.8, zorder=5,
+                    label="Norketamine")
+        ax.plot(live.t_h, live.simulation.conc_ng_ml, color=live.colour, lw=2.4, zorder=6, label=live.label)
+        ax.set_title(f"Simulated plasma ketamine: {live.label}", fontsize=11, loc="left")
+    ax.set_xlabel("Time after first dose (h)", fontsize=10.5)
+    ax.set_ylabel("Plasma ketamine (ng/mL)", fontsize=10.5)
+    _band_texts(figure, ax, bottom, top)
+    if ax.get_lines():
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7.5, ncol=2, frameon=False)
+    sources = "; ".join(f"{e.label.split(' /')[0].lower()}: {', '.join(cite(s) for s in e.sources)}"
+                        for e in EFFECT_RANGES.values())
+    caption = textwrap.fill(f"{DISCLAIMER} Ketamine Routes Lab. Shaded: plasma ranges reported for {sources}.", 130)
+    figure.text(0.01, 0.012, caption, fontsize=7.5, color="#333333", va="bottom")
+    out = io.BytesIO()
+    figure.savefig(out, format=fmt, dpi=dpi, metadata={"Title": "Ketamine Routes Lab: " + DISCLAIMER}
+                   if fmt == "svg" else None)
+    return out.getvalue()
+
+
+def _band_texts(figure, ax, bottom: float, top: float) -> None:
+    figure.canvas.draw()
+    transform = blended_transform_factory(ax.transAxes, ax.transData)
+    visible = [(e, max(e.low_ng_ml, bottom), min(e.high_ng_ml, top)) for e in EFFECT_RANGES.values()]
+    visible = [(e, low, high) for e, low, high in visible if low < high]
+    height = figure.bbox.height
+    centre = [height - float(np.mean(ax.transData.transform([(0, low), (0, high)])[:, 1])) for _, low, high in visible]
+    order = np.argsort(centre)
+    text_height = 8.5 * figure.dpi / 72 * 1.3
+    y0 = height - ax.bbox.y1
+    rows = band_label_rows([centre[i] for i in order], text_height, y0, height - ax.bbox.y0)
+    for i, row in zip(order, rows):
+        effect = visible[i][0]
+        value = ax.transData.inverted().transform((0, height - row))[1]
+        ax.text(1.01, value, effect.short_label, transform=transform, va="center", ha="left", fontsize=8.5,
+                color=effect.colour, fontweight="bold", clip_on=False)
+
+
+def download_link(data: bytes, filename: str, label: str) -> str:
+    """An HTML anchor that downloads ``data`` as ``filename`` (data: URI with the download attribute)."""
+    kind = filename.rsplit(".", 1)[-1]
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f"<a class='krl-download' download='{html.escape(filename, quote=True)}' "
+            f"href='data:{MIME[kind]};base64,{encoded}'>{html.escape(label)}</a>")

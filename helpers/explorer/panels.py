@@ -1,0 +1,213 @@
+"""The explorer's text: readouts, the comparison table, notes, caption and the plot's alt text.
+
+Plain functions of a :class:`~helpers.explorer.curves.Scene`, returning
+HTML (or, for :func:`comparison_rows`, the same numbers as data).
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+
+from ..evidence.bibliography import cite
+from ..evidence.effects import EFFECT_RANGES
+from ..model.disposition import MODELS
+from ..model.routes import ROUTES
+from ..presentation.plotting import DISCLAIMER
+from ..presentation.tables import Table
+from .curves import BAND_PATIENTS, Curve, Scene, norketamine_auc_ng_h_ml
+from .state import DOSE_UNIT_LABELS, format_dose, observation_min, route_model, sampling_site_for
+
+__all__ = ["readouts_html", "comparison_rows", "comparison_table", "comparison_html", "notes_html", "caption_html",
+           "plot_html", "alt_text", "hours_text", "CHILD_WEIGHT_BELOW_KG", "used_settings"]
+
+#: Below this body weight the explorer treats the weight as a child's (for the bioavailability note).
+CHILD_WEIGHT_BELOW_KG = 40.0
+
+
+def hours_text(minutes: float) -> str:
+    """Minutes as '1 h 05 min'.
+
+    >>> hours_text(65.2), hours_text(0)
+    ('1 h 05 min', '0 h 00 min')
+    """
+    hours, mins = divmod(int(round(minutes)), 60)
+    return f"{hours} h {mins:02d} min"
+
+
+def _range_name(effect) -> str:
+    return effect.label.split(" /")[0].lower()
+
+
+# ---------------------------------------------------------------------------- comparison table
+def comparison_rows(scene: Scene) -> list[dict]:
+    """One row per visible curve (live first, then pins): the numbers of the comparison table."""
+    rows = []
+    for curve in scene.curves:
+        sim = curve.simulation
+        row = {"curve": curve.label, "pinned": curve.pinned, "cmax_ng_ml": sim.cmax_ng_ml, "tmax_min": sim.tmax_min,
+               "auc_ng_h_ml": curve.auc_ng_min_ml / 60.0, "bioavailable_dose_mg": sim.bioavailable_dose_mg}
+        for key, effect in EFFECT_RANGES.items():
+            row[f"time_above_{key}_min"] = sim.time_above_min(effect.low_ng_ml)
+        if curve.norketamine_ng_ml is not None:
+            row["norketamine_auc_ng_h_ml"] = norketamine_auc_ng_h_ml(curve)
+        rows.append(row)
+    return rows
+
+
+def _sample(curve: Curve) -> str:
+    """A short line in the curve's colour and style (inline SVG), for the table's first column."""
+    dash = {"-": "", "--": "6,3", "-.": "6,2,2,2", ":": "2,2"}.get(curve.style, "5,1,1,1") \
+        if isinstance(curve.style, str) else ",".join(str(v) for v in curve.style[1])
+    dashes = f" stroke-dasharray='{dash}'" if dash else ""
+    return (f"<svg width='26' height='10' aria-hidden='true'><line x1='1' y1='5' x2='25' y2='5' "
+            f"stroke='{curve.colour}' stroke-width='2.4'{dashes}/></svg>")
+
+
+def comparison_table(scene: Scene) -> Table:
+    """The comparison table as a :class:`~helpers.Table` (HTML in notebooks, aligned text elsewhere)."""
+    rows = comparison_rows(scene)
+    header = ["", "Curve", "Peak (ng/mL)", "Time to peak", "AUC (ng\u00b7h/mL)", "Reaches blood (mg)"]
+    header += [f"\u2265 {e.low_ng_ml:,.0f} ng/mL ({_range_name(e)})" for e in EFFECT_RANGES.values()]
+    with_nk = any("norketamine_auc_ng_h_ml" in row for row in rows)
+    if with_nk:
+        header.append("Norketamine AUC (ng\u00b7h/mL)")
+    cells = []
+    for curve, row in zip(scene.curves, rows):
+        line = [_sample(curve), ("" if curve.pinned else "Live: ") + row["curve"], f"{row['cmax_ng_ml']:,.0f}",
+                hours_text(row["tmax_min"]), f"{row['auc_ng_h_ml']:,.0f}", f"{row['bioavailable_dose_mg']:,.1f}"]
+        line += [hours_text(row[f"time_above_{key}_min"]) for key in EFFECT_RANGES]
+        if with_nk:
+            line.append(f"{row['norketamine_auc_ng_h_ml']:,.0f}")
+        cells.append(tuple(line))
+    return Table(tuple(header), tuple(cells), css_class="krl-compare")
+
+
+def comparison_html(scene: Scene) -> str:
+    if not scene.curves:
+        return ""
+    note = "" if scene.pins else "<div class='krl-hint'>Pin a curve to compare it here with the next one.</div>"
+    return (f"<div class='krl-table-wrap'>{comparison_table(scene).html(raw_columns=(0,))}</div>{note}")
+
+
+# ---------------------------------------------------------------------------- readouts
+def readouts_html(scene: Scene) -> str:
+    """The live curve's numbers, beside the controls."""
+    live = scene.live
+    if live is None:
+        return "<div class='krl-readouts'><p>No curve: see the note under the plot.</p></div>"
+    sim, state = live.simulation, scene.state
+    per_kg = f" ({format_dose(sim.dose_mg / sim.weight_kg)} mg/kg)"
+    rows = [("Dose", f"{format_dose(sim.dose_mg)} mg{per_kg}" + (f" \u00d7 {sim.n_doses}" if sim.n_doses > 1 else "")),
+            ("Peak (Cmax)", f"{sim.cmax_ng_ml:,.0f} ng/mL"),
+            ("Time to peak", hours_text(sim.tmax_min)),
+            ("AUC over window", f"{live.auc_ng_min_ml / 60.0:,.0f} ng\u00b7h/mL"),
+            ("Reaches blood", f"{sim.bioavailable_dose_mg:,.1f} mg of {sim.total_dose_mg:,.1f} mg "
+                              f"({sim.bioavailability:.0%})")]
+    if scene.bands is not None:
+        low, high = scene.bands.peak_range_ng_ml
+        rows.insert(2, ("Peak, middle 90% of patients", f"{low:,.0f}-{high:,.0f} ng/mL"))
+    if live.norketamine_ng_ml is not None:
+        nk = live.norketamine_ng_ml
+        rows.append(("Norketamine peak", f"{nk.max():,.0f} ng/mL at {hours_text(sim.t_min[int(np.argmax(nk))])}"))
+    if live.effect_site_ng_ml is not None:
+        effect = live.effect_site_ng_ml
+        rows.append(("Effect-site peak", f"{effect.max():,.0f} ng/mL at "
+                                         f"{hours_text(sim.t_min[int(np.argmax(effect))])}"))
+    for effect in EFFECT_RANGES.values():
+        rows.append((f"Above {effect.low_ng_ml:,.0f} ng/mL ({_range_name(effect)})",
+                     hours_text(sim.time_above_min(effect.low_ng_ml))))
+    table = Table((), tuple(rows), css_class="krl-readout-table")
+    site = sim.sampling_site
+    return (f"<div class='krl-readouts' data-unit='{DOSE_UNIT_LABELS[state.dose_unit]}'>"
+            f"<div class='krl-readouts-title'>This curve ({html.escape(site)} blood)</div>{table.html()}</div>")
+
+
+# ---------------------------------------------------------------------------- notes and caption
+def notes_html(scene: Scene, case_html: str = "") -> str:
+    """Short notes under the plot: what the line styles mean, and anything the learner should know."""
+    state, notes = scene.state, []
+    route = ROUTES[state.route]
+    if scene.error:
+        model = MODELS[route_model(state.route)]
+        if not model.weight_low_kg <= state.weight_kg <= model.weight_high_kg:
+            why = (f"{route.label} runs on a model measured in people of {model.weight_low_kg:g}-"
+                   f"{model.weight_high_kg:g} kg; set the body weight within that range.")
+        else:
+            why = scene.error
+        notes.append(f"<b>No curve for these settings:</b> {html.escape(why)}")
+    parameter = route.parameters.get("children_bioavailability")
+    if parameter is not None and state.weight_kg < CHILD_WEIGHT_BELOW_KG:
+        notes.append(f"At {state.weight_kg:.0f} kg (a child's weight) the curve still uses the adult "
+                     f"{route.label.lower()} bioavailability, {route.bioavailability:.0%}. Estimates for children "
+                     f"differ: {parameter.value:.0%} in one sparse population model "
+                     f"({html.escape(', '.join(cite(s) for s in parameter.source))}). "
+                     f"Read the curve as one possibility, not the child's level.")
+    blood = MODELS[route_model(state.route)].blood
+    if sampling_site_for(state, state.route) is None:
+        notes.append(f"{html.escape(route.label)} runs on its own model, which gives {html.escape(blood)} blood "
+                     "only: the <i>Blood sampled</i> choice does not apply.")
+    drug = getattr(route, "drug", "ketamine")
+    potency = route.parameters.get("potency_vs_racemic")
+    if drug != "ketamine" and potency is not None:
+        notes.append(f"This curve is {html.escape(drug)}, about {potency.value:g} times as potent as racemic "
+                     f"ketamine ({html.escape(', '.join(cite(s) for s in potency.source))}), while the shaded "
+                     f"ranges were measured with racemic ketamine: read each {html.escape(drug)} level as if it "
+                     f"were about {potency.value:g} times higher.")
+    if scene.bands_error:
+        notes.append(f"No variability bands for this curve: {html.escape(scene.bands_error)}")
+    if scene.observation_h:
+        hours = observation_min(state.route) / 60.0
+        notes.append(f"Grey: the {hours:g}-hour observation after each session that the product's label requires.")
+    styles = ["solid: ketamine in blood"]
+    if state.norketamine:
+        styles.append("dashed: norketamine (metabolite)")
+    if state.effect_site:
+        styles.append("dotted: effect site (where the drug acts; it lags the blood)")
+    if scene.bands is not None:
+        styles.append(f"shaded: middle 50% and 90% of {BAND_PATIENTS} simulated patients")
+    if len(styles) > 1 or scene.pins:
+        notes.append("Live curve: " + "; ".join(styles) + ".")
+    items = "".join(f"<li>{note}</li>" for note in notes)
+    return f"{case_html}<ul class='krl-notes'>{items}</ul>" if items else case_html
+
+
+def caption_html() -> str:
+    """The disclaimer and where the shaded ranges come from (under the plot)."""
+    parts = []
+    for effect in EFFECT_RANGES.values():
+        parts.append(f"{_range_name(effect)} ({', '.join(cite(s) for s in effect.sources)})")
+    return (f"<div class='krl-caption'><b>{DISCLAIMER}</b> Shaded: plasma ranges reported for "
+            f"{html.escape('; '.join(parts))}.</div>")
+
+
+# ---------------------------------------------------------------------------- the plot image
+def used_settings(scene: Scene) -> dict:
+    """What the model used for the live curve, as plain numbers (carried by the plot image for checks)."""
+    state = scene.state
+    data = {"route": state.route, "dose_unit": state.dose_unit, "window_h": state.window_h}
+    if scene.live is not None:
+        kwargs = scene.live.kwargs
+        data.update({k: v for k, v in kwargs.items() if k not in ("t_end_min", "dt_min")})
+        data["dose_mg_per_kg"] = kwargs["dose_mg"] / kwargs["weight_kg"]
+    return data
+
+
+def alt_text(scene: Scene) -> str:
+    live = scene.live
+    if live is None:
+        return "Plot of simulated plasma ketamine against time: no curve for these settings."
+    sim = live.simulation
+    text = (f"Plot of simulated plasma ketamine against time: {live.label}. Peak {sim.cmax_ng_ml:,.0f} ng/mL at "
+            f"{hours_text(sim.tmax_min)}.")
+    if scene.pins:
+        text += " Pinned for comparison: " + "; ".join(c.label for c in scene.pins) + "."
+    return text + " Shaded bands mark concentration ranges reported for analgesia, dissociation and anaesthesia."
+
+
+def plot_html(png_base64: str, scene: Scene) -> str:
+    """The frame as an <img> with alt text, and the settings the model used as a data attribute."""
+    settings = html.escape(json.dumps(used_settings(scene), sort_keys=True), quote=True)
+    return (f"<img class='krl-plot' alt='{html.escape(alt_text(scene), quote=True)}' "
+            f"src='data:image/png;base64,{png_base64}' data-krl-settings='{settings}'>")

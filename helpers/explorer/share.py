@@ -1,0 +1,201 @@
+"""Share codes: the explorer's whole state as a short, versioned text code (and a link in the app view).
+
+A code looks like ``KRL1.<payload>.<check>``: format version, the state as
+compact JSON (zlib-compressed when that is shorter) in URL-safe base64, and
+six hex digits of CRC-32 over the payload, so a mistyped or altered code is
+refused instead of loading something else.
+
+Compatibility: every format version keeps its own short keys and its own
+frozen defaults (values equal to them are left out of the code). A new
+control gets a new key in the next version; codes of an older version simply
+lack it and load with its default, so old codes keep working. A code from a
+newer version than this explorer knows is refused with a clear message.
+
+In Voila's app view the page's query string (``?state=<code>``) reaches the
+kernel as the ``QUERY_STRING`` environment variable (Voila 0.5 sets it for
+every kernel it starts); :func:`code_from_query` reads it.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import zlib
+from urllib.parse import parse_qs, urlsplit
+
+from .state import ExplorerState, default_state, state_from_dict
+
+__all__ = ["FORMAT_VERSION", "ShareCodeError", "encode", "decode", "decode_dict", "code_from_query", "share_link",
+           "app_page_url", "versioned_dict", "state_from_versioned"]
+
+FORMAT_VERSION = 1
+PREFIX = "KRL"
+QUERY_KEY = "state"
+EXPLORER_KEY = "explorer"
+
+# Version 1: short key of every state key, and the defaults left out of a code.
+_KEYS_V1 = {
+    "route": "r", "dose_unit": "u", "dose_mg_per_kg": "k", "dose_mg": "m", "weight_kg": "w", "infusion_min": "i",
+    "n_doses": "n", "interval_h": "h", "swallowed_fraction": "s", "fixed_dose_mg": "f", "window_h": "t",
+    "sampling_site": "b", "effect_site": "e", "variability": "v", "norketamine": "nk", "log_scale": "l",
+    "projector": "p", "pins": "P",
+}
+_PIN_KEYS_V1 = {"route": "r", "dose_mg": "m", "weight_kg": "w", "infusion_min": "i", "n_doses": "n",
+                "interval_min": "iv", "swallowed_fraction": "s", "sampling_site": "b", "style": "y"}
+# The route is always written (the catalogue decides the default route, and it may change).
+_DEFAULTS_V1 = {"dose_unit": "mg_per_kg", "dose_mg_per_kg": 0.5, "dose_mg": 35.0,
+                "weight_kg": 70.0, "infusion_min": 40, "n_doses": 1, "interval_h": 8.0, "window_h": 8,
+                "sampling_site": "venous", "effect_site": False, "variability": False, "norketamine": False,
+                "log_scale": False, "projector": False, "pins": []}
+FORMATS = {1: (_KEYS_V1, _PIN_KEYS_V1, _DEFAULTS_V1)}
+
+
+class ShareCodeError(ValueError):
+    """A share code that cannot be read; the message says why and what a good code looks like."""
+
+
+def _unexpected(text: str, why: str) -> ShareCodeError:
+    shown = text if len(text) <= 40 else text[:30] + "..." + text[-6:]
+    return ShareCodeError(f"this is not a valid share code ({why}); a code looks like "
+                          f"{PREFIX}{FORMAT_VERSION}.<letters>.<6 hex digits>; got {shown!r}")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _check(payload: str) -> str:
+    return f"{zlib.crc32(payload.encode('ascii')) & 0xFFFFFF:06x}"
+
+
+def encode(state: ExplorerState) -> str:
+    """The share code of a state (every control value and every pin)."""
+    keys, pin_keys, defaults = FORMATS[FORMAT_VERSION]
+    data = state.to_dict()
+    defaults = {**defaults, "swallowed_fraction": _route_defaults("swallowed_fraction"),
+                "fixed_dose_mg": _route_defaults("fixed_dose_mg")}
+    compact = {}
+    for name, value in data.items():
+        if name in ("swallowed_fraction", "fixed_dose_mg"):
+            value = {k: v for k, v in value.items() if defaults[name].get(k) != v}
+            if value:
+                compact[keys[name]] = value
+            continue
+        if name == "pins":
+            value = [{pin_keys[k]: v for k, v in pin.items()} for pin in value]
+        if name == "route" or value != defaults.get(name):
+            compact[keys[name]] = value
+    text = json.dumps(compact, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    packed = zlib.compress(text, 9)
+    payload = _b64(b"z" + packed) if len(packed) < len(text) else _b64(b"j" + text)
+    return f"{PREFIX}{FORMAT_VERSION}.{payload}.{_check(payload)}"
+
+
+def _route_defaults(name: str) -> dict:
+    """Per-route defaults (from the route catalogue): entries equal to them are left out of a code."""
+    return dict(getattr(default_state(), name))
+
+
+def decode_dict(code) -> dict:
+    """The state dict (keys of :meth:`ExplorerState.to_dict`) a code holds; raises :class:`ShareCodeError`."""
+    if not isinstance(code, str):
+        raise ShareCodeError(f"a share code is text; got {type(code).__name__}")
+    text = code.strip()
+    parts = text.split(".")
+    if len(parts) != 3 or not parts[0].startswith(PREFIX):
+        raise _unexpected(text, f"it should have three parts separated by dots and start with {PREFIX}")
+    version_text, payload, check = parts
+    if not version_text[len(PREFIX):].isdigit():
+        raise _unexpected(text, "no format version after " + PREFIX)
+    version = int(version_text[len(PREFIX):])
+    if version not in FORMATS:
+        if version > FORMAT_VERSION:
+            raise ShareCodeError(f"this code was made by a newer version of the explorer (format {version}; "
+                                 f"this one reads formats 1 to {FORMAT_VERSION}); update the course to load it")
+        raise _unexpected(text, f"unknown format version {version}")
+    if _check(payload) != check.lower():
+        raise ShareCodeError("this share code is damaged or was changed (its check digits do not match); "
+                             "copy the whole code again")
+    try:
+        raw = _unb64(payload)
+        body = zlib.decompress(raw[1:]) if raw[:1] == b"z" else raw[1:] if raw[:1] == b"j" else None
+        compact = json.loads(body) if body is not None else None
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
+        compact = None
+    if not isinstance(compact, dict):
+        raise _unexpected(text, "its contents cannot be read")
+    keys, pin_keys, defaults = FORMATS[version]
+    names = {short: name for name, short in keys.items()}
+    pin_names = {short: name for name, short in pin_keys.items()}
+    data = {name: value for name, value in defaults.items()}
+    for short, value in compact.items():
+        if short not in names:
+            raise _unexpected(text, f"unknown setting {short!r}")
+        if names[short] == "pins":
+            if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+                raise _unexpected(text, "its pinned curves cannot be read")
+            try:
+                value = [{pin_names[k]: v for k, v in pin.items()} for pin in value]
+            except KeyError as error:
+                raise _unexpected(text, f"unknown pin setting {error.args[0]!r}") from None
+        data[names[short]] = value
+    return data
+
+
+def decode(code) -> ExplorerState:
+    """The state a share code holds, validated; raises :class:`ShareCodeError` (a ValueError) with the reason."""
+    data = decode_dict(code)
+    try:
+        return state_from_dict(data)
+    except ValueError as error:
+        raise ShareCodeError(f"this share code holds a setting the explorer cannot use: {error}") from None
+
+
+def versioned_dict(state: ExplorerState) -> dict:
+    """The state as a plain dict with its format version (``app.state``)."""
+    return {"version": FORMAT_VERSION, **state.to_dict()}
+
+
+def state_from_versioned(data) -> ExplorerState:
+    """A state from :func:`versioned_dict` output of this or an older version (missing keys take defaults)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"state must be a dict (app.state) or a share code (text); got {type(data).__name__}")
+    data = dict(data)
+    version = data.pop("version", FORMAT_VERSION)
+    if version not in FORMATS:
+        raise ValueError(f"state has format version {version!r}; this explorer reads versions 1 to {FORMAT_VERSION}")
+    return state_from_dict(data)
+
+
+def code_from_query(query: str | None = None) -> tuple[str | None, str]:
+    """``(code, explorer)`` from a page query such as ``state=KRL1.xyz.0a1b2c&explorer=3f09aa``.
+
+    Without ``query``, reads the ``QUERY_STRING`` that Voila gives the kernel (empty outside Voila).
+    ``explorer`` (empty if absent) names the ``explore()`` call of the notebook the code is for.
+    """
+    query = os.environ.get("QUERY_STRING", "") if query is None else query
+    fields = parse_qs(query.lstrip("?"))
+    return fields.get(QUERY_KEY, [None])[0], fields.get(EXPLORER_KEY, [""])[0]
+
+
+def app_page_url() -> str | None:
+    """The app page's address without its query (Voila's ``VOILA_REQUEST_URL``), or None outside Voila."""
+    url = os.environ.get("VOILA_REQUEST_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def share_link(code: str, explorer: str = "", page_url: str | None = None) -> str | None:
+    """A link to the app page that opens with this state (None outside the app view)."""
+    page_url = page_url or app_page_url()
+    if page_url is None:
+        return None
+    extra = f"&{EXPLORER_KEY}={explorer}" if explorer else ""
+    return f"{page_url}?{QUERY_KEY}={code}{extra}"
