@@ -58,6 +58,9 @@ from .state import (
 
 __all__ = ["RouteExplorer", "explore", "load_case_state"]
 
+#: Line styles of pinned curves (indices of LINE_STYLES), in order of use: dash-dot and long dashes first,
+#: because dashed and dotted mark the live curve's norketamine and effect site.
+PIN_STYLES = tuple(sorted(range(len(LINE_STYLES)), key=lambda i: (LINE_STYLES[i] in ("--", ":", "-"), i)))
 _OUTPUTS = ("plot", "caption", "readouts", "share", "message", "export", "notes", "table", "source_panel")
 
 
@@ -73,7 +76,7 @@ def load_case_state(key: str, base: ExplorerState | None = None) -> ExplorerStat
     pins = []
     for i, pin in enumerate(case.pins):
         curve = curve_kwargs(state_from_settings(state, **{"sampling_site": state.sampling_site, **pin}))
-        pins.append({**curve, "style": (i + 1) % len(LINE_STYLES)})
+        pins.append({**curve, "style": PIN_STYLES[i % len(PIN_STYLES)]})
     return apply_change(state, "pins", tuple(pins))
 
 
@@ -104,7 +107,7 @@ class RouteExplorer:
                              ("export", self.show_export), ("load_code", lambda: self._on_code())):
             self.controls[name].on_click(lambda _, action=action: action())
         self.outputs["caption"].value = caption_html()
-        self._apply(self._state)
+        self._apply(self._state, case=self._case)
         if notice:
             self._message(notice, error=True)
 
@@ -264,7 +267,7 @@ class RouteExplorer:
             return
         pins = list(self._state.pins)[-(MAX_PINS - 1):]
         used = {p["style"] for p in pins}
-        style = next((i for i in range(1, len(LINE_STYLES)) if i not in used), (len(pins) + 1) % len(LINE_STYLES))
+        style = next((i for i in PIN_STYLES if i not in used), PIN_STYLES[len(pins) % len(PIN_STYLES)])
         pins.append({**curve_kwargs(self._state), "style": style})
         self._apply(apply_change(self._state, "pins", tuple(pins)), case=self._case)
 

@@ -17,6 +17,7 @@ import io
 import textwrap
 
 import numpy as np
+from matplotlib import rc_context
 from matplotlib.transforms import blended_transform_factory
 
 from ..evidence.bibliography import cite
@@ -124,8 +125,9 @@ def figure_bytes(scene: Scene, fmt: str = "png", dpi: int = 150) -> bytes:
     caption = textwrap.fill(f"{DISCLAIMER} Ketamine Routes Lab. Shaded: plasma ranges reported for {sources}.", 130)
     figure.text(0.01, 0.012, caption, fontsize=7.5, color="#333333", va="bottom")
     out = io.BytesIO()
-    figure.savefig(out, format=fmt, dpi=dpi, metadata={"Title": "Ketamine Routes Lab: " + DISCLAIMER}
-                   if fmt == "svg" else None)
+    with rc_context({"svg.fonttype": "none"}):     # SVG text stays text (editable, searchable)
+        figure.savefig(out, format=fmt, dpi=dpi, metadata={"Title": "Ketamine Routes Lab: " + DISCLAIMER}
+                       if fmt == "svg" else None)
     return out.getvalue()
 
 

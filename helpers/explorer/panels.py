@@ -160,15 +160,17 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
     if scene.observation_h:
         hours = observation_min(state.route) / 60.0
         notes.append(f"Grey: the {hours:g}-hour observation after each session that the product's label requires.")
-    styles = ["solid: ketamine in blood"]
+    parts = []
     if state.norketamine:
-        styles.append("dashed: norketamine (metabolite)")
+        parts.append("dashed: norketamine (the main metabolite)")
     if state.effect_site:
-        styles.append("dotted: effect site (where the drug acts; it lags the blood)")
+        parts.append("dotted: effect site (where the drug acts; it lags the blood)")
     if scene.bands is not None:
-        styles.append(f"shaded: middle 50% and 90% of {BAND_PATIENTS} simulated patients")
-    if len(styles) > 1 or scene.pins:
-        notes.append("Live curve: " + "; ".join(styles) + ".")
+        parts.append(f"shaded around it: middle 50% and 90% of {BAND_PATIENTS} simulated patients")
+    if scene.pins:
+        parts.append("thinner lines: pinned curves, listed in the table below")
+    if parts:
+        notes.append("The thick line is ketamine in blood for the current settings; " + "; ".join(parts) + ".")
     items = "".join(f"<li>{note}</li>" for note in notes)
     return f"{case_html}<ul class='krl-notes'>{items}</ul>" if items else case_html
 

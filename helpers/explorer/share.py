@@ -43,7 +43,8 @@ _KEYS_V1 = {
 }
 _PIN_KEYS_V1 = {"route": "r", "dose_mg": "m", "weight_kg": "w", "infusion_min": "i", "n_doses": "n",
                 "interval_min": "iv", "swallowed_fraction": "s", "sampling_site": "b", "style": "y"}
-# The route is always written (the catalogue decides the default route, and it may change).
+# The route and both doses are always written (the catalogue decides the default route, and the dose
+# in the unit not shown is kept exactly as the learner left it).
 _DEFAULTS_V1 = {"dose_unit": "mg_per_kg", "dose_mg_per_kg": 0.5, "dose_mg": 35.0,
                 "weight_kg": 70.0, "infusion_min": 40, "n_doses": 1, "interval_h": 8.0, "window_h": 8,
                 "sampling_site": "venous", "effect_site": False, "variability": False, "norketamine": False,
@@ -88,7 +89,7 @@ def encode(state: ExplorerState) -> str:
             continue
         if name == "pins":
             value = [{pin_keys[k]: v for k, v in pin.items()} for pin in value]
-        if name == "route" or value != defaults.get(name):
+        if name in ("route", "dose_mg", "dose_mg_per_kg") or value != defaults.get(name):   # doses: always both
             compact[keys[name]] = value
     text = json.dumps(compact, separators=(",", ":"), sort_keys=True).encode("utf-8")
     packed = zlib.compress(text, 9)
@@ -144,6 +145,11 @@ def decode_dict(code) -> dict:
             except KeyError as error:
                 raise _unexpected(text, f"unknown pin setting {error.args[0]!r}") from None
         data[names[short]] = value
+    # The dose in the unit not shown is derived: when a code leaves it out, it is derived again on loading.
+    unit = data.get("dose_unit", "mg_per_kg")
+    derived = "dose_mg_per_kg" if unit == "mg" else "dose_mg"
+    if keys[derived] not in compact:
+        data.pop(derived, None)
     return data
 
 
