@@ -31,7 +31,8 @@ from .model.disposition import DEFAULT_MODEL, MODELS, terminal_half_life_min
 from .model.norketamine import NORKETAMINE, auc_ratio_inf
 from .model.population import VARIABILITY, Population, simulate_population
 from .model.routes import ROUTE_KEYS, ROUTES
-from .model.simulation import Simulation, simulate, time_grid
+from .model.simulation import LIMITS, Simulation, simulate, time_grid
+from .model.sites import BLOOD_SITE_NUMBERS, SAMPLING_SITES
 from .presentation.tables import Table, bioavailability_table, norketamine_table, simulation_table, variability_table
 
 # name -> module, imported when the name is first used (these pull in matplotlib, ipywidgets or Pillow)
@@ -54,7 +55,7 @@ __all__ = [
     # the model
     "simulate", "Simulation", "simulate_population", "Population", "time_grid", "ROUTES", "ROUTE_KEYS",
     "MODELS", "DEFAULT_MODEL", "terminal_half_life_min", "dosing_interval_stats", "time_to_fall_below",
-    "NORKETAMINE", "auc_ratio_inf", "VARIABILITY",
+    "NORKETAMINE", "auc_ratio_inf", "VARIABILITY", "SAMPLING_SITES", "BLOOD_SITE_NUMBERS", "LIMITS",
     # evidence
     "EFFECT_RANGES", "BIBLIOGRAPHY", "cite", "reference_list", "OBSERVATIONS", "compare_all",
     "get_observation", "predict",
