@@ -1,27 +1,59 @@
-"""Notebook 03's checked tasks accept the right answer, reject wrong ones, and never reveal it."""
+"""Notebook 03's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
 import numpy as np
+from test_lessons import assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
 
 from helpers import check
 
 from reference_solver import reference_conc_ng_ml
 
 T_MIN = np.arange(0.0, 120.0, 0.05)
+FALL, BELOW = "03_percent_fall_20_min_second_step", "03_minutes_to_below_dissociation"
+
+
+def _step_2():
+    conc = reference_conc_ng_ml("iv_infusion", 52.5, 70.0, T_MIN, infusion_min=45.0)
+    return lambda t: float(np.interp(t, T_MIN, conc))
 
 
 def test_percent_fall_20_min_second_step():
     conc = reference_conc_ng_ml("iv_infusion", 52.5, 70.0, T_MIN, infusion_min=45.0)
     at_stop, later = np.interp([45.0, 65.0], T_MIN, conc)
     answer = 100 * (1 - later / at_stop)
-    assert check("03_percent_fall_20_min_second_step", answer)
-    assert not check("03_percent_fall_20_min_second_step", 100 * (1 - np.interp(55.0, T_MIN, conc) / at_stop))
-    assert "percentage" in repr(check("03_percent_fall_20_min_second_step", answer / 100))
-    assert f"{answer:.0f}" not in repr(check("03_percent_fall_20_min_second_step", 5.0))
+    assert check(FALL, answer)
+    assert not check(FALL, 100 * (1 - np.interp(55.0, T_MIN, conc) / at_stop))
+    assert "percentage" in repr(check(FALL, answer / 100))
+    assert f"{answer:.0f}" not in repr(check(FALL, 5.0))
+
+
+def test_percent_fall_misconceptions():
+    level = _step_2()
+    answer = 100 * (1 - level(65) / level(45))
+    assert check(FALL, f"{answer:.1f} %") and check(FALL, f"{answer:.0f}%")
+    assert "how much is left" in hint(FALL, 100 - answer)
+    assert "20 min after the start" in hint(FALL, 100 * (1 - level(20) / level(45)))
+    assert "10 min after the stop" in hint(FALL, 100 * (1 - level(55) / level(45)))
+    assert "5 min after the stop" in hint(FALL, 100 * (1 - level(50) / level(45)))
+    assert "not as a fraction" in hint(FALL, round(answer / 100, 3))
+    assert_never_shown(FALL, answer, [100 - answer, 25, 50.7, 0.6, 90])
 
 
 def test_minutes_to_below_dissociation():
     conc = reference_conc_ng_ml("iv_infusion", 35.0, 70.0, T_MIN, infusion_min=40.0)
     after_stop = T_MIN[(T_MIN >= 40.0) & (conc < 100.0)][0] - 40.0
-    assert check("03_minutes_to_below_dissociation", float(after_stop))
-    assert not check("03_minutes_to_below_dissociation", 15.0)     # source 001's 15 min is not the answer
-    assert not check("03_minutes_to_below_dissociation", 40.0)
-    assert f"{after_stop:.0f}" not in repr(check("03_minutes_to_below_dissociation", 60.0))
+    assert check(BELOW, float(after_stop))
+    assert not check(BELOW, 15.0)     # source 001's 15 min is not the answer
+    assert not check(BELOW, 40.0)
+    assert f"{after_stop:.0f}" not in repr(check(BELOW, 60.0))
+
+
+def test_minutes_to_below_in_venous_blood_and_misconceptions():
+    arterial = reference_blood_ng_ml("iv_infusion", 35.0, 70.0, T_MIN, infusion_min=40.0)
+    venous = reference_blood_ng_ml("iv_infusion", 35.0, 70.0, T_MIN, "venous", infusion_min=40.0)
+    answer = float(T_MIN[(T_MIN >= 40.0) & (arterial < 100.0)][0] - 40.0)
+    in_venous = float(T_MIN[(T_MIN >= 40.0) & (venous < 100.0)][0] - 40.0)
+    assert "venous blood" in check(BELOW, in_venous).message
+    assert "source 001" in hint(BELOW, 15)
+    assert "start of the infusion" in hint(BELOW, 40 + answer)
+    assert "whole time at or above 100" in hint(BELOW, float(np.sum(arterial >= 100.0) * 0.05))
+    assert "hours" in hint(BELOW, round(answer / 60, 3))
+    assert_never_shown(BELOW, answer, [15, 40 + answer, 53, 0.29, 90])

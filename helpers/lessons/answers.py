@@ -112,7 +112,7 @@ def _rates() -> dict[str, float]:
 
 
 _SAME = {"": 1.0}
-MINUTES = Unit("min", "time", _SAME | _TIME_MIN, "16, 16 min, 0.27 h or 0:16 (h:mm)", (
+MINUTES = Unit("min", "time", _SAME | _TIME_MIN, "45, 45 min, 0.75 h or 0:45 (h:mm)", (
     Misreading(1 / 60, "this looks like hours, but the field expects minutes (or type the unit, e.g. '2 h')."),
     Misreading(60.0, "this looks like seconds, but the field expects minutes."),
 ))
@@ -121,22 +121,22 @@ HOURS = Unit("h", "time", _SAME | {k: v / 60.0 for k, v in _TIME_MIN.items()}, "
 ))
 MG = Unit("mg", "mass", _SAME | _MASS_MG | {"milligram": 1.0, "milligrams": 1.0, "mgs": 1.0, "gram": 1e3,
                                            "grams": 1e3, "microgram": 1e-3, "micrograms": 1e-3},
-          "10 or 10 mg", (
+          "3.5 or 3.5 mg", (
     Misreading(1000.0, "this looks like micrograms (µg), but the field expects milligrams (mg)."),
     Misreading(0.001, "this looks like grams, but the field expects milligrams (mg)."),
 ))
-NG_PER_ML = Unit("ng/mL", "concentration", _SAME | _concentrations(), "120 or 120 ng/mL", (
+NG_PER_ML = Unit("ng/mL", "concentration", _SAME | _concentrations(), "700 or 700 ng/mL", (
     Misreading(0.001, "this looks like mg/L (= µg/mL); 1 mg/L = 1000 ng/mL, and the field expects ng/mL."),
 ))
-NG_H_PER_ML = Unit("ng·h/mL", "exposure (AUC)", _SAME | _areas(), "250 or 250 ng·h/mL", (
+NG_H_PER_ML = Unit("ng·h/mL", "exposure (AUC)", _SAME | _areas(), "900 or 900 ng·h/mL", (
     Misreading(60.0, "this looks like ng·min/mL; the field expects ng·h/mL (an hour has 60 minutes)."),
     Misreading(0.001, "this looks like mg·h/L (= µg·h/mL); 1 mg/L = 1000 ng/mL, and the field expects ng·h/mL."),
 ))
-MG_PER_H = Unit("mg/h", "rate", _SAME | _rates(), "2.5 or 2.5 mg/h", (
+MG_PER_H = Unit("mg/h", "rate", _SAME | _rates(), "12 or 12 mg/h", (
     Misreading(1 / 60, "this looks like mg per minute; the field expects mg per hour."),
     Misreading(24.0, "this looks like mg per day; the field expects mg per hour."),
 ))
-MG_PER_KG = Unit("mg/kg", "dose per kg", _SAME | {f"{m}/kg": f for m, f in _MASS_MG.items()}, "0.5 or 0.5 mg/kg")
+MG_PER_KG = Unit("mg/kg", "dose per kg", _SAME | {f"{m}/kg": f for m, f in _MASS_MG.items()}, "0.3 or 0.3 mg/kg")
 _PERCENT_SIGNS = {"%": 1.0, "percent": 1.0, "pct": 1.0}
 PERCENT = Unit("%", "percentage", _SAME | _PERCENT_SIGNS, "30 or 30 %", (
     Misreading(0.01, "give it as a percentage (for example 30 for 30%), not as a fraction."),
@@ -146,7 +146,7 @@ FRACTION = Unit("(a fraction, 0 to 1)", "fraction", _SAME | {k: v / 100 for k, v
                 out_of_bounds="A fraction is a number between 0 and 1, not a percentage; for a percentage, type "
                               "the % sign (for example '25 %').")
 RATIO = Unit("(a ratio)", "ratio", _SAME | {"x": 1.0, "times": 1.0, "fold": 1.0}
-             | {k: v / 100 for k, v in _PERCENT_SIGNS.items()}, "1.5 or 1.5 x")
+             | {k: v / 100 for k, v in _PERCENT_SIGNS.items()}, "3 or 3 x")
 
 UNITS = (MINUTES, HOURS, MG, NG_PER_ML, NG_H_PER_ML, MG_PER_H, MG_PER_KG, PERCENT, FRACTION, RATIO)
 
@@ -212,7 +212,7 @@ def _decimal_text(text: str) -> str:
 
 def _finite(value: float) -> float:
     if math.isnan(value):
-        raise AnswerError("That is not a number (NaN). Type a number, for example 16.")
+        raise AnswerError("That is not a number (NaN). Type a number.")
     if math.isinf(value):
         raise AnswerError("That number is too large to be an answer here.")
     return value
@@ -225,7 +225,7 @@ def _to_float(value) -> float:
     except OverflowError:
         raise AnswerError("That number is too large to be an answer here.") from None
     except (TypeError, ValueError, ArithmeticError):
-        raise AnswerError("I could not read that as a number. Type a number, for example 16.") from None
+        raise AnswerError("I could not read that as a number. Type a number.") from None
     return _finite(number)
 
 
@@ -303,7 +303,7 @@ def _read(answer, unit: Unit, depth: int) -> float:
         return _read(items[0], unit, depth + 1)
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         if answer.imag != 0:
-            raise AnswerError("That is a complex number. Give a real number, for example 16.")
+            raise AnswerError(f"That is a complex number. Give a real number, for example {unit.examples}.")
         return _to_float(answer.real)
     if isinstance(answer, (numbers.Real, Decimal)):
         return _to_float(answer)

@@ -2,7 +2,14 @@
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
 from .answers import MG, MINUTES
-from .tasks import Expected, Misconception, number_task, other_route_misconceptions, peak_misconceptions
+from .tasks import (
+    Expected,
+    Misconception,
+    in_either_blood,
+    number_task,
+    other_route_misconceptions,
+    peak_misconceptions,
+)
 
 
 @number_task("00_oral_mg_reaching_blood",
@@ -10,7 +17,7 @@ from .tasks import Expected, Misconception, number_task, other_route_misconcepti
              unit=MG, rel_tol=0.05,
              why="Only the bioavailable fraction F of a swallowed dose reaches the blood unchanged: F x dose.",
              method="look up the oral bioavailability F in the list of Question 1, write the percentage as a "
-                    "fraction (for example 45% is 0.45) and multiply it by the 50 mg dose.")
+                    "fraction (for example 37% is 0.37) and multiply it by the 50 mg dose.")
 def _oral_mg():
     dose_mg, f_oral = 50.0, ROUTES["oral"].bioavailability
     return Expected(f_oral * dose_mg, (
@@ -19,7 +26,7 @@ def _oral_mg():
         Misconception((1 - f_oral) * dose_mg, "that is the part lost on the way (first pass); the task asks for "
                                               "the part that reaches the blood."),
         Misconception(100 * f_oral * dose_mg, "it looks as if F was used as a percentage; use it as a fraction "
-                                              "(for example 45% is 0.45)."),
+                                              "(for example 37% is 0.37)."),
         Misconception(f_oral, "that is the bioavailability itself; multiply it by the dose in mg."),
         Misconception(100 * f_oral, "that is the bioavailability as a percentage; multiply the fraction by the "
                                     "50 mg dose."),
@@ -36,5 +43,6 @@ def _oral_mg():
                     "(Tmax) in the readouts; type it in minutes, or as h:mm, or with its unit (for example "
                     "'1 h 5 min').")
 def _intranasal_tmax():
-    sim = simulate("intranasal", dose_mg=35.0, weight_kg=70.0, t_end_min=240, dt_min=0.5)
-    return Expected(sim.tmax_min, peak_misconceptions("intranasal", 35.0, 70.0))
+    return in_either_blood(lambda site: simulate("intranasal", dose_mg=35.0, weight_kg=70.0, t_end_min=240, dt_min=0.5,
+                                                 sampling_site=site).tmax_min,
+                           peak_misconceptions("intranasal", 35.0, 70.0))

@@ -3,10 +3,12 @@ from ..model.routes import ROUTES
 from ..model.simulation import simulate
 from .answers import MG, MINUTES
 from .tasks import (
+    EXPLORER_BLOOD,
     Expected,
     Misconception,
     Verdict,
     explorer_task,
+    in_either_blood,
     number_task,
     other_route_misconceptions,
     peak_misconceptions,
@@ -22,8 +24,9 @@ PEAK_GRID = {"t_end_min": 720.0, "dt_min": 0.25}
              method="in the explorer choose Intramuscular, keep 0.5 mg/kg and 70 kg, and read the time to peak "
                     "(Tmax) in the readouts; type it in minutes, or as h:mm, or with its unit.")
 def _im_peak_time():
-    sim = simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, t_end_min=240, dt_min=0.5)
-    return Expected(sim.tmax_min, peak_misconceptions("intramuscular", 35.0, 70.0))
+    return in_either_blood(lambda site: simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, t_end_min=240,
+                                                 dt_min=0.5, sampling_site=site).tmax_min,
+                           peak_misconceptions("intramuscular", 35.0, 70.0))
 
 
 @number_task("01_oral_dose_matching_iv_exposure",
@@ -51,7 +54,8 @@ def _oral_dose():
 
 @explorer_task("01_intranasal_matching_im_peak",
                "Set the explorer to an intranasal dose (70 kg) whose peak matches 0.5 mg/kg IM within 10%.",
-               setup={"route": "intranasal", "dose_mg": 35.0, "weight_kg": 70.0}, vary=("dose_mg",),
+               setup={"route": "intranasal", "dose_mg": 35.0, "weight_kg": 70.0, "sampling_site": EXPLORER_BLOOD},
+               vary=("dose_mg",),
                why="Less of a nasal dose reaches the blood than of an injection, so matching the peak takes a "
                    "larger dose.",
                method="set Intramuscular, 0.5 mg/kg, 70 kg and note its peak (Cmax readout, or pin the curve); "
@@ -59,7 +63,8 @@ def _oral_dose():
                       "the intramuscular one. Leave every other control as it started (one dose, the starting "
                       "swallowed fraction).")
 def _intranasal_peak(kwargs):
-    target = simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, **PEAK_GRID).cmax_ng_ml
+    target = simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, sampling_site=kwargs.get("sampling_site"),
+                      **PEAK_GRID).cmax_ng_ml   # in the same blood as the explorer's curve
     peak = simulate(**{**kwargs, **PEAK_GRID}).cmax_ng_ml
     if abs(peak - target) <= 0.1 * target:
         return Verdict(True, "the intranasal peak is within 10% of the intramuscular peak.")

@@ -26,7 +26,7 @@ def _intranasal_auc():
         Misconception(auc(1.0), "it looks as if the bioavailability F was left out: only F x dose reaches the "
                                 "blood."),
         Misconception(auc(100 * sim.bioavailability), "it looks as if F was used as a percentage; use it as a "
-                                                      "fraction (for example 45% is 0.45)."),
+                                                      "fraction (for example 37% is 0.37)."),
         *other_route_misconceptions("intranasal", auc),
     ))
 

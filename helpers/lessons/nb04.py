@@ -3,7 +3,7 @@ from ..core.units import MIN_PER_H, NG_ML_PER_MG_L
 from ..evidence.effects import EFFECT_RANGES
 from ..model.simulation import simulate
 from .answers import MINUTES, NG_PER_ML
-from .tasks import Expected, Misconception, number_task
+from .tasks import Expected, Misconception, in_either_blood, number_task
 
 RATE_MG_PER_KG_H = 0.15
 WEIGHT_KG = 70.0
@@ -23,7 +23,8 @@ def _bolus_above():
                         dt_min=0.1)
     analgesia, dissociation = EFFECT_RANGES["analgesia"], EFFECT_RANGES["dissociation"]
     low, high = analgesia.low_ng_ml, analgesia.high_ng_ml
-    return Expected(bolus.time_above_min(100.0), (
+    return in_either_blood(lambda site: simulate("iv_bolus", dose_mg=35.0, weight_kg=WEIGHT_KG, t_end_min=360,
+                                                 dt_min=0.1, sampling_site=site).time_above_min(100.0), (
         Misconception(bolus.time_above_min(dissociation.high_ng_ml),
                       f"that is the time above {dissociation.high_ng_ml:.0f} ng/mL, the top of the dissociation "
                       f"range; the task asks for 100 ng/mL, its bottom."),

@@ -40,13 +40,17 @@ from .answers import AnswerError, Unit, is_blank, read_number
 
 __all__ = ["Task", "TASKS", "Expected", "Misconception", "Verdict", "CheckResult", "number_task", "explorer_task",
            "check", "reset_tries", "wrong_tries", "METHOD_AFTER_TRIES", "MISCONCEPTION_TOLERANCE",
+           "MAX_MISCONCEPTION_TOLERANCE",
            "explorer_settings", "resolved_settings", "feedback_html", "other_route_misconceptions",
-           "peak_misconceptions", "ABSORBED_ROUTES", "load_tasks", "STATUS_COLOURS"]
+           "peak_misconceptions", "ABSORBED_ROUTES", "load_tasks", "STATUS_COLOURS", "BLOODS", "in_either_blood",
+           "EXPLORER_BLOOD"]
 
 #: From this many wrong tries on, the feedback also teaches the method.
 METHOD_AFTER_TRIES = 3
-#: A wrong answer matches a misconception within this relative distance (or the task's tolerance if larger).
+#: A wrong answer matches a misconception within the task's tolerance, but at least this relative distance...
 MISCONCEPTION_TOLERANCE = 0.05
+#: ...and at most this one (a slip is computed exactly; a wide task tolerance is for reading a curve).
+MAX_MISCONCEPTION_TOLERANCE = 0.10
 
 CORRECT, WRONG, UNANSWERED, UNREADABLE = "correct", "wrong", "unanswered", "unreadable"
 
@@ -60,17 +64,43 @@ class Misconception:
     rel_tol: float | None = None
     abs_tol: float = 0.0
 
+    def distance(self, answer: float) -> float:
+        return abs(answer - self.value) / max(abs(self.value), self.abs_tol, 1e-300)
+
     def matches(self, answer: float, task_tol: float) -> bool:
-        tol = self.rel_tol if self.rel_tol is not None else max(task_tol, MISCONCEPTION_TOLERANCE)
+        tol = self.rel_tol if self.rel_tol is not None else min(max(task_tol, MISCONCEPTION_TOLERANCE),
+                                                                    MAX_MISCONCEPTION_TOLERANCE)
         return math.isfinite(self.value) and abs(answer - self.value) <= max(tol * abs(self.value), self.abs_tol)
 
 
 @dataclass(frozen=True)
 class Expected:
-    """The model's answer to a number task and the misconceptions to recognise."""
+    """The model's answer to a number task and the misconceptions to recognise.
+
+    ``alternatives`` are other accepted values, each with a note saying what it is (the same
+    quantity in venous blood, as the explorer shows it); ``note`` says what ``value`` is.
+    """
 
     value: float
     misconceptions: tuple[Misconception, ...] = ()
+    alternatives: tuple[tuple[float, str], ...] = ()
+    note: str = ""
+
+
+#: The blood the route explorer starts with (tests/test_lessons.py checks it): explorer tasks expect it.
+EXPLORER_BLOOD = "venous"
+
+#: Where a number read from the notebook's tables (simulate()'s default) and from the explorer comes from.
+BLOODS = (("arterial", "arterial blood, as simulate() and the notebook's tables give it"),
+          ("venous", "venous blood, as the explorer shows it"))
+
+
+def in_either_blood(compute: Callable[[str], float], misconceptions=()) -> Expected:
+    """Accept a blood level's answer computed for arterial blood (the model's own) or for venous blood (the
+    explorer's default): ``compute(sampling_site)`` gives the answer for one."""
+    (first, first_note), *others = BLOODS
+    return Expected(compute(first), tuple(misconceptions), tuple((compute(site), note) for site, note in others),
+                    first_note)
 
 
 @dataclass(frozen=True)
@@ -229,15 +259,18 @@ def _check_number(task: Task, answer) -> CheckResult:
     except AnswerError as error:
         return CheckResult(task.task_id, UNREADABLE, str(error), wrong_tries(task.task_id))
     expected = task.solve()
-    if abs(value - expected.value) <= task.rel_tol * abs(expected.value):
-        return CheckResult(task.task_id, CORRECT, f"within {task.tolerance_text} of the model's value. {task.why}",
-                           wrong_tries(task.task_id))
-    for misconception in expected.misconceptions:
-        if misconception.matches(value, task.rel_tol):
-            return _wrong(task, misconception.hint)
-    for misreading in task.unit.misreadings:
-        if Misconception(expected.value * misreading.factor, misreading.hint).matches(value, task.rel_tol):
-            return _wrong(task, misreading.hint)
+    accepted = [(abs(value - v) / abs(v), note) for v, note in ((expected.value, expected.note), *expected.alternatives)
+                if abs(value - v) <= task.rel_tol * abs(v)]
+    if accepted:
+        note = min(accepted)[1]                   # say which value it matched: the nearest
+        said = f" ({note})" if note else ""
+        return CheckResult(task.task_id, CORRECT, f"within {task.tolerance_text} of the model's value{said}. "
+                           f"{task.why}", wrong_tries(task.task_id))
+    misreadings = tuple(Misconception(expected.value * m.factor, m.hint) for m in task.unit.misreadings)
+    for candidates in (expected.misconceptions, misreadings):       # the task's own slips first
+        matching = [m for m in candidates if m.matches(value, task.rel_tol)]
+        if matching:                                                 # the nearest, when several are close
+            return _wrong(task, min(matching, key=lambda m: m.distance(value)).hint)
     return _wrong(task, f"not within {task.tolerance_text} of the model's value. Check each step and the units, "
                         "then try again.")
 
@@ -345,18 +378,20 @@ def other_route_misconceptions(route: str, formula: Callable[[float], float]) ->
 
 def peak_misconceptions(route: str, dose_mg: float, weight_kg: float) -> tuple[Misconception, ...]:
     """A peak-time task's usual slips: the peak level instead of its time, or another route's peak time."""
-    grid = {"t_end_min": 480.0, "dt_min": 0.5}
-    own = simulate(route, dose_mg, weight_kg, **grid)
-    found = [Misconception(own.cmax_ng_ml, "that is the peak level (Cmax, in ng/mL); the task asks when the "
-                                           "peak happens (Tmax, in minutes).")]
-    start = simulate("iv_infusion", dose_mg, weight_kg, **grid)
-    found.append(Misconception(start.tmax_min, f"that is the peak time of the IV infusion, the route the explorer "
-                                               f"starts with; choose {_route_label(route)} first."))
-    for key in ABSORBED_ROUTES:
-        if key != route:
-            other = simulate(key, dose_mg, weight_kg, **grid)
-            found.append(Misconception(other.tmax_min, f"that is the peak time of the {_route_label(key)} route; "
-                                                       f"choose {_route_label(route)}."))
+    found = []
+    for site, _ in BLOODS:
+        grid = {"t_end_min": 480.0, "dt_min": 0.5, "sampling_site": site}
+        own = simulate(route, dose_mg, weight_kg, **grid)
+        found.append(Misconception(own.cmax_ng_ml, "that is the peak level (Cmax, in ng/mL); the task asks when "
+                                                   "the peak happens (Tmax, in minutes)."))
+        start = simulate("iv_infusion", dose_mg, weight_kg, **grid)
+        found.append(Misconception(start.tmax_min, f"that is the peak time of the IV infusion, the route the "
+                                                   f"explorer starts with; choose {_route_label(route)} first."))
+        for key in ABSORBED_ROUTES:
+            if key != route:
+                other = simulate(key, dose_mg, weight_kg, **grid)
+                found.append(Misconception(other.tmax_min, f"that is the peak time of the {_route_label(key)} "
+                                                           f"route; choose {_route_label(route)}."))
     return tuple(found)
 
 
