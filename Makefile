@@ -14,8 +14,11 @@ WORK ?= work
 OFFLINE ?=
 # JupyterLab refuses to run as root (containers, CI) unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-# No "Jupyter news?" pop-up over the notebooks on first start.
+# No "Jupyter news?" pop-up over the notebooks on first start, and the arrow keys reach the explorer's
+# sliders (JupyterLab >= 4.1 binds ArrowLeft/Right in command mode to collapsing headings, with a
+# selector that also matches a focused slider handle).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+HEADING_KEYS_SELECTOR := .jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus
 
 .PHONY: lab app site serve-site test test-fast lint bench reset clean system-lab system-test
 
@@ -32,7 +35,11 @@ $(PY): | system-lab
 $(VENV)/.installed-lab: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	mkdir -p $(dir $(LAB_SETTINGS))
-	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $(LAB_SETTINGS)
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false},' \
+	  '"@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": [' \
+	  '{"command": "notebook:move-cursor-heading-above-or-collapse", "keys": ["ArrowLeft"], "disabled": true, "selector": "$(HEADING_KEYS_SELECTOR)"},' \
+	  '{"command": "notebook:move-cursor-heading-below-or-expand", "keys": ["ArrowRight"], "disabled": true, "selector": "$(HEADING_KEYS_SELECTOR)"}]}}' \
+	  > $(LAB_SETTINGS)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-lab

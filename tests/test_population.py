@@ -135,3 +135,13 @@ def test_percentile_outside_0_100_is_rejected():
     pop = simulate_population("oral", 50.0, n_patients=5, t_end_min=60)
     with pytest.raises(ValueError, match="percentile"):
         pop.percentile(120)
+
+
+def test_without_threads_the_same_patients_are_computed_serially(monkeypatch):
+    """The browser edition (Pyodide) cannot start threads: the serial path gives identical curves."""
+    import helpers.model.population as population
+    threaded = simulate_population("sublingual", 25.0, 70.0, n_patients=50, seed=7, t_end_min=300, threads=2)
+    monkeypatch.setattr(population, "CAN_START_THREADS", False)
+    monkeypatch.setattr(population, "ThreadPoolExecutor", None)      # any use of a thread pool would fail
+    serial = simulate_population("sublingual", 25.0, 70.0, n_patients=50, seed=7, t_end_min=300, threads=2)
+    assert np.array_equal(serial.conc_ng_ml, threaded.conc_ng_ml)

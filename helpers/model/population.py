@@ -18,6 +18,7 @@ releases the GIL).
 from __future__ import annotations
 
 import math
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -40,6 +41,8 @@ MAX_PATIENTS = 100_000
 MAX_SEED = 2**63 - 1
 _MAX_VALUES = 60_000_000       # patients x grid points (memory guard, ~0.5 GB of float64)
 _MAX_WORK = 600_000_000        # patients x grid points x dose inputs (time guard: a few seconds)
+#: Pyodide (the browser edition's Python) cannot start threads; patients are then computed serially.
+CAN_START_THREADS = sys.platform != "emscripten"
 _VARIABILITY_DRUGS = ("ketamine",)   # whose between-patient variability data/variability.toml describes
 _DISPOSITION_KEYS = ("v1", "v2", "v3")
 _FLOW_KEYS = ("q2", "q3")
@@ -166,7 +169,8 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
         Multiplies every between-subject standard deviation (0 = all
         patients typical; 1 = published magnitudes), in [0, 3].
     threads : int
-        Worker threads, 1 to 16 (1 or 2 is sensible on a laptop).
+        Worker threads, 1 to 16 (1 or 2 is sensible on a laptop); in the browser edition,
+        where Python cannot start threads, the same work runs serially.
 
     Returns
     -------
@@ -241,6 +245,8 @@ def simulate_population(route: str, dose_mg: float, weight_kg: float = 70.0, *, 
 
     if len(chunks) == 1:
         conc = run(chunks[0])
+    elif not CAN_START_THREADS:   # the browser edition (Pyodide): the same chunks, one after another
+        conc = np.concatenate([run(rows) for rows in chunks], axis=0)
     else:
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             conc = np.concatenate(list(pool.map(run, chunks)), axis=0)
