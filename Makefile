@@ -57,6 +57,36 @@ app: $(VENV)/.installed-lab
 	@echo "Route explorer: http://localhost:$(APP_PORT)/voila/render/01_route_explorer.ipynb"
 	$(PY) -m voila notebooks --port=$(APP_PORT) --classic-tree $(if $(DISPLAY),,--no-browser)
 
+# The browser edition: the course as a static JupyterLite site in $(SITE_DIR)/ (tools/build_site.py), from
+# notebooks/ and a wheel of helpers built here. OFFLINE=1 also bundles a verified Pyodide (no CDN needed).
+# Its build tools live in their own venv ($(SITE_VENV)): their versions conflict with the lab's.
+SITE_DIR ?= site
+SITE_CACHE ?= .site-cache
+SITE_BIND ?= 127.0.0.1
+SITE_VENV := .venv-site
+SITE_PY := $(SITE_VENV)/bin/python
+
+$(SITE_VENV)/.installed: tools/site-requirements.txt | system-lab
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_PY) -m pip install --quiet -r tools/site-requirements.txt
+	touch $@
+
+$(VENV)/.installed-build: $(VENV)/.installed-lab
+	$(PY) -m pip install --quiet "build>=1.2"
+	touch $@
+
+site: $(SITE_VENV)/.installed $(VENV)/.installed-build
+	rm -f dist/ketamine_routes_lab-*.whl
+	$(PY) -m build --quiet --wheel --outdir dist .
+	$(SITE_PY) tools/build_site.py --notebooks notebooks --wheel dist/ketamine_routes_lab-*.whl \
+	  --out $(SITE_DIR) --cache $(SITE_CACHE) $(if $(OFFLINE),--offline)
+
+# SITE_BIND=0.0.0.0 serves other machines on the local network (a classroom without internet).
+serve-site:
+	@test -f $(SITE_DIR)/index.html || { echo "No site in $(SITE_DIR)/: run make site (or make site OFFLINE=1) first." >&2; exit 1; }
+	@echo "Serving $(SITE_DIR)/ on http://$(SITE_BIND):$(SITE_PORT)/  (Ctrl+C stops)"
+	$(PYTHON) -m http.server $(SITE_PORT) --bind $(SITE_BIND) --directory $(SITE_DIR)
+
 # Archive the working copies (work-archive/<date-time>/) and start again from the shipped course.
 reset:
 	$(PYTHON) tools/working_copy.py reset --course notebooks --work $(WORK)
@@ -73,6 +103,7 @@ test-fast: $(VENV)/.installed-test lint
 
 bench: $(VENV)/.installed-test system-test
 	$(PY) benchmarks/run_benchmarks.py
+	$(PY) benchmarks/site_benchmark.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts site .site-cache dist
+	rm -rf $(VENV) $(SITE_VENV) .pytest_cache .hypothesis test-artifacts site .site-cache dist
