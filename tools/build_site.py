@@ -90,6 +90,9 @@ SITE_TITLE = "Ketamine Routes Lab"
 STORAGE_PREFIX = "ketamine-routes-lab"
 BOOT_PACKAGE = "krl_lite_boot"
 PYODIDE_SITE_PACKAGES = "/lib/python3.12/site-packages"
+#: imported by the kernel's start-up file (make_boot_wheel), then these names of helpers
+STARTUP_MODULES = ("matplotlib_inline.backend_inline", "helpers")
+STARTUP_NAMES = ("explore", "answer", "ask")
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 APPS = ["lab", "notebooks", "tree"]             # + voici (added by voici build)
 #: JupyterLab setting defaults for the site (learners can still change them)
@@ -224,11 +227,14 @@ def wheel_metadata(path: Path) -> dict:
     return {"name": meta["Name"], "version": meta["Version"], "requires": requires, "imports": imports}
 
 
-def make_boot_wheel(dest: Path) -> Path:
+def make_boot_wheel(dest: Path, warm_imports: bool = True) -> Path:
     """A tiny wheel whose IPython profile runs at kernel start (IPYTHONDIR points into it).
 
     Its startup file silences matplotlib's one-off "building the font cache" warning, which the
-    browser kernel would otherwise show as a pink stderr box under the first plotting cell.
+    browser kernel would otherwise show as a pink stderr box under the first plotting cell, and
+    (warm_imports) imports the course's heavy modules while the kernel starts: the browser is still
+    busy drawing the page then, so the first plot comes 1-5 s sooner (benchmarks/site_benchmark.py).
+    A failed import is left for the notebook's own import to show where the learner sees it.
     """
     version = "0.1.0"
     startup = (
@@ -240,6 +246,17 @@ def make_boot_wheel(dest: Path) -> Path:
         '_logging.getLogger("matplotlib.font_manager").addFilter(_QuietFontCache())\n'
         "del _logging, _QuietFontCache\n"
     )
+    if warm_imports:
+        startup += (
+            "\nimport importlib as _importlib\n\n"
+            "try:\n"
+            f"    for _name in {STARTUP_MODULES!r}:\n"
+            "        _importlib.import_module(_name)\n"
+            f"    for _name in {STARTUP_NAMES!r}:   # lazy names of helpers: the explorer, the answer widgets\n"
+            "        getattr(_importlib.import_module('helpers'), _name)\n"
+            "except Exception:\n"
+            "    pass\n"
+            "del _importlib, _name\n")
     files = {
         f"{BOOT_PACKAGE}/__init__.py": '"""JupyterLite kernel-start settings for Ketamine Routes Lab."""\n',
         f"{BOOT_PACKAGE}/ipython/profile_default/startup/00-krl-lite.py": startup,
@@ -593,6 +610,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep-outputs", action="store_true",
                     help="keep the notebooks' saved outputs (default: cleared, as a learner should run them)")
     ap.add_argument("--keep-lite-dir", action="store_true", help="keep the temporary JupyterLite source folder")
+    ap.add_argument("--no-warm-imports", action="store_true",
+                    help="experiment: do not import the course's modules while the kernel starts")
     ap.add_argument("--no-preload", action="store_true",
                     help="experiment: do not preload the course packages at kernel start (offline: the lock's "
                          "`imports` still loads them on the first `import helpers`)")
@@ -633,7 +652,7 @@ def main(argv=None) -> int:
             manifest.append({"file": f"pypi/{fname}", "sha256": digest, "source": f"{req} (PyPI)",
                              "verified": "pip --require-hashes, pinned sha256"})
         shutil.copy2(wheel, pypi / wheel.name)
-        boot = make_boot_wheel(pypi)
+        boot = make_boot_wheel(pypi, not args.no_warm_imports)
         for path in sorted(pypi.glob("*.whl")):
             if path.name.startswith("jupyterlab_widgets-"):
                 continue      # JS-side package: only listed in pypi/ so that `%pip install ipywidgets` resolves
