@@ -11,6 +11,9 @@
 * keypress-to-new-plot latency in the browser kernel: ArrowRight/ArrowLeft on the dose slider, from the
   keydown to the load of the new plot image, one key at a time (median, p95), app view and notebook view.
 
+--compare N also builds the site without the kernel's warm imports (tools/build_site.py --no-warm-imports)
+and times the cold first plot of both, N rounds interleaved (the machine's load changes from minute to minute).
+
 Goals (issue 11): first plot within 20 s cold on the 2-core CI machine; slider changes within 150 ms median.
 With --site DIR an existing offline build is measured instead of building one.
 Teaching simulation, not dosing guidance.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -127,11 +131,32 @@ def measure(site: Path, presses: int) -> None:
     print(f"\n{network.requests} requests, {len(network.external)} left localhost (aborted)\n")
 
 
+def compare(sites: dict[str, Path], rounds: int) -> None:
+    """Cold first plot (fresh profile) of each site, both views, rounds interleaved."""
+    network = ts.Network()
+    times = {(name, view): [] for name in sites for view in ("app view", "notebook view")}
+    for _ in range(rounds):
+        for name, site in sites.items():
+            with ts.serve(site) as base:
+                for view in ("app view", "notebook view"):
+                    with tempfile.TemporaryDirectory(prefix="krl-bench-profile-") as profile, \
+                            ts.browser_context(network, Path(profile)) as context:
+                        page = context.new_page()
+                        times[(name, view)].append(open_to_first_plot(page, base, view == "notebook view", site))
+                        page.close()
+    print(f"Cold first plot, {rounds} rounds interleaved (s, median; every value)")
+    for (name, view), values in times.items():
+        print(f"{name:<22}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}")
+    print()
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, help="measure this offline build instead of building one")
     ap.add_argument("--cold-cache", action="store_true", help="also time a build from an empty download cache")
     ap.add_argument("--presses", type=int, default=30)
+    ap.add_argument("--compare", type=int, default=0, metavar="N",
+                    help="also time the cold first plot without the kernel's warm imports, N rounds")
     args = ap.parse_args(argv)
     print("Browser edition (make site): build, size, start-up and slider latency")
     with tempfile.TemporaryDirectory(prefix="krl-bench-site-") as tmp:
@@ -150,6 +175,13 @@ def main(argv=None) -> None:
         mb, n = size(site)
         print(f"offline site: {mb:.1f} MB in {n} files ({parts(site)} MB)\n")
         measure(site, args.presses)
+        if args.compare:
+            wheel = next((ROOT / "dist").glob("ketamine_routes_lab-*.whl"))
+            plain = tmp / "no-warm-imports"
+            subprocess.run([str(ts.SITE_PYTHON), str(ROOT / "tools" / "build_site.py"), "--offline", "--wheel",
+                            str(wheel), "--out", str(plain), "--cache", str(ROOT / ".site-cache"),
+                            "--no-warm-imports"], check=True, capture_output=True, cwd=ROOT)
+            compare({"warm imports (default)": site, "no warm imports": plain}, args.compare)
 
 
 if __name__ == "__main__":
