@@ -49,6 +49,7 @@ _STYLE = """<style>
 .krl-lesson .widget-radio-box {height: auto;}
 .krl-lesson .krl-answer {border-left: 4px solid #1a3d6d; padding: 2px 0 2px 12px; margin-top: 6px;}
 .krl-lesson .krl-yours {background: #eef3fa; border: 1px solid #1a3d6d; border-radius: 4px; padding: 3px 8px;}
+.krl-lesson button {margin-left: 12px;}
 </style>"""
 
 
