@@ -242,7 +242,7 @@ def test_unit_toggle_keeps_a_dose_typed_in_mg_exactly(app):
         for unit in ("mg_per_kg", "mg"):
             app.controls["dose_unit"].value = unit
             assert app.simulate_kwargs()["dose_mg"] == 40.0
-            assert readout(app, "Dose") == "40 mg (0.487805 mg/kg)"
+            assert readout(app, "Dose") == "40 mg (0.488 mg/kg)"
     app.controls["dose_unit"].value = "mg_per_kg"
     assert app.controls["dose"].value == 0.487805
 

@@ -38,14 +38,18 @@ STYLE = """<style>
 .krl-app .krl-stacked > .widget-label {flex: 1 0 100%; max-width: none; width: auto; text-align: left;}
 .krl-app .krl-stacked > .slider-container {flex: 1 1 auto; min-width: 60px;}
 .krl-app .krl-dose-text input {text-align: right;}
+.krl-app .krl-dose-text .widget-label {position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); margin: 0; padding: 0;}
 .krl-app .krl-site-note, .krl-app .krl-hint {font-size: 0.86em; color: #444; line-height: 1.25;}
 .krl-app .krl-readouts-title {font-weight: bold; margin-top: 6px;}
-.krl-app .krl-readout-table {border-collapse: collapse;}
+.krl-app .krl-readout-table {border-collapse: collapse; width: 100%;}
 .krl-app .krl-readout-table td {padding: 1px 6px 1px 0; vertical-align: top;}
-.krl-app .krl-readout-table td:first-child {white-space: nowrap;}
+.krl-app .krl-readout-table td:last-child {white-space: nowrap; text-align: right;}
+.krl-app .widget-html-content {line-height: 1.35;}
 .krl-app .krl-readout-table td:last-child {font-weight: bold;}
 .krl-app .krl-plot-col {flex: 1 1 480px; min-width: 360px;}
-.krl-app img.krl-plot {width: 100%; max-width: 990px; height: auto; display: block;}
+.krl-app img.krl-plot {width: 100%; max-width: 660px; height: auto; display: block;}
+.krl-app.krl-projector img.krl-plot {max-width: 990px;}
 .krl-app .krl-caption {font-size: 0.86em; color: #333; margin: 2px 0 4px 0;}
 .krl-app .krl-table-wrap {overflow-x: auto;}
 .krl-app table.krl-compare {border-collapse: collapse; font-size: 0.86em; margin-top: 4px;}
@@ -104,7 +108,7 @@ def make_controls(state: ExplorerState, case_options: list[tuple[str, str]]) -> 
         "dose_unit": widgets.ToggleButtons(options=[("mg/kg", "mg_per_kg"), ("mg", "mg")], value=state.dose_unit,
                                            description="Dose unit", style={**style, "button_width": "5em"},
                                            tooltips=["dose per kg body weight", "total dose in mg"]),
-        "dose": widgets.FloatText(value=0.0, description="", continuous_update=False,
+        "dose": widgets.FloatText(value=0.0, description="Typed dose", continuous_update=False,
                                   tooltip="The dose in the unit chosen above; type one and press Enter",
                                   layout=widgets.Layout(width="5.5em", flex="0 0 auto")),
         "dose_slider": ladder("mg_per_kg"),
@@ -130,8 +134,10 @@ def make_controls(state: ExplorerState, case_options: list[tuple[str, str]]) -> 
         "log_scale": flag("log_scale", "Logarithmic axis"),
         "projector": flag("projector", "Projector mode (large text)"),
         "case": widgets.Dropdown(options=[("Load a clinical case...", "")] + case_options, value="",
-                                 description="", layout=widgets.Layout(width="auto", max_width="100%")),
+                                 description="Case", style=style,
+                                 layout=widgets.Layout(width="auto", max_width="100%")),
         "code": widgets.Text(value="", placeholder="Paste a share code, press Enter", continuous_update=False,
+                             description="Share code", style=style,
                              layout=widgets.Layout(width="auto", flex="1 1 12em")),
         "pin": widgets.Button(description="Pin curve", icon="thumb-tack",
                               tooltip="Keep the current curve to compare routes"),

@@ -26,13 +26,13 @@ from .curves import Scene
 from .raster import encode_png, fill_rows, horizontal_line, paste_text, points_to_px, text_image, vertical_line
 
 __all__ = ["PlotCanvas", "x_ticks", "y_ticks", "y_top_for", "band_label_rows", "LOG_FLOOR_NG_ML", "FIGURE_IN",
-           "AXES_RECT", "DPI"]
+           "DPI", "FONT_SCALE"]
 
 FIGURE_IN = (6.6, 3.9)                   # inches; pixels = inches x dpi
-AXES_RECT = (0.105, 0.125, 0.745, 0.845)  # left, bottom, width, height (figure fraction)
-DPI = {False: 100, True: 150}            # projector mode: everything 1.5 times larger
+DPI = {False: 100, True: 150}            # projector mode: 1.5 times the pixels...
+FONT_SCALE = {False: 1.0, True: 1.2}     # ...and text 1.2 times larger again, legible on a narrower column
 LOG_FLOOR_NG_ML = 1.0
-FONT_PT = {"tick": 9.5, "axis": 10.5, "band": 8.5, "legend": 8.0}
+FONT_PT = {"tick": 10.5, "axis": 11.0, "band": 9.5, "legend": 8.5}
 BACKGROUNDS_KEPT = 24
 _X_STEPS_H = (0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 12, 24)
 
@@ -87,7 +87,8 @@ class PlotCanvas:
     def __init__(self, projector: bool = False):
         self.projector = projector
         self.figure = new_figure(*FIGURE_IN, dpi=DPI[projector])
-        self.ax = self.figure.add_axes(AXES_RECT)
+        self.ax = self.figure.add_axes((0.1, 0.1, 0.8, 0.8))
+        self._fit_axes()
         self.ax.set_autoscale_on(False)
         self.ax.set_axis_off()       # axes, ticks and bands are painted into the background (see _compose)
         anim = {"animated": True}
@@ -106,6 +107,28 @@ class PlotCanvas:
         self.background_key = None
         self.png = b""
 
+    def _font(self, kind: str) -> float:
+        return FONT_PT[kind] * FONT_SCALE[self.projector]
+
+    def _fit_axes(self) -> None:
+        """Place the axes so that tick labels, axis labels and band labels fit the figure, whatever the mode."""
+        dpi = DPI[self.projector]
+        width, height = FIGURE_IN[0] * dpi, FIGURE_IN[1] * dpi
+        gap = points_to_px(7.0, dpi)
+        tick = text_image("30,000", self._font("tick"), dpi)
+        y_label = text_image("Plasma ketamine (ng/mL)", self._font("axis"), dpi, rotation=90)
+        x_label = text_image("Time after first dose (h)", self._font("axis"), dpi)
+        band = max(text_image(e.short_label, self._font("band"), dpi, bold=True).shape[1]
+                   for e in EFFECT_RANGES.values())
+        left = 4 + y_label.shape[1] + 3 + tick.shape[1] + gap
+        right = 3 + self._bracket_step() * (len(EFFECT_RANGES) + 1) + band + 4
+        bottom = gap + tick.shape[0] + x_label.shape[0] + 2
+        top = tick.shape[0] / 2 + points_to_px(3.0, dpi)
+        self.ax.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+
+    def _bracket_step(self) -> int:
+        return max(2, int(round(DPI[self.projector] / 40)))
+
     # ---------------------------------------------------------------- frames
     def render(self, scene: Scene, y_label: str = "Plasma ketamine (ng/mL)") -> bytes:
         """Draw a scene and return the frame as PNG bytes (also kept in :attr:`png`)."""
@@ -113,6 +136,7 @@ class PlotCanvas:
         if state.projector != self.projector:
             self.projector = state.projector
             self.figure.set_dpi(DPI[self.projector])
+            self._fit_axes()
             self._backgrounds.clear()
         self.y_top = y_top_for(scene.peak_ng_ml, self.y_top)
         pins = tuple((tuple(sorted(c.kwargs.items())), str(c.style)) for c in scene.pins)
@@ -242,15 +266,15 @@ class PlotCanvas:
         gap = points_to_px(3.5 + 3.5, dpi)           # tick length and pad, as matplotlib draws them
         widest = 0
         for value, row in zip(yt, rows):
-            image = text_image(tick_text(value), FONT_PT["tick"], dpi)
+            image = text_image(tick_text(value), self._font("tick"), dpi)
             widest = max(widest, image.shape[1])
             paste_text(pixels, image, x0 - gap, row, ha="right")
         for value, col in zip(xt, cols):
-            paste_text(pixels, text_image(f"{value:g}", FONT_PT["tick"], dpi), col, y1 + gap, va="top")
-        paste_text(pixels, text_image(y_label, FONT_PT["axis"], dpi, rotation=90), x0 - gap - widest - 3,
+            paste_text(pixels, text_image(f"{value:g}", self._font("tick"), dpi), col, y1 + gap, va="top")
+        paste_text(pixels, text_image(y_label, self._font("axis"), dpi, rotation=90), x0 - gap - widest - 3,
                    (y0 + y1) / 2, ha="right")
-        x_image = text_image("Time after first dose (h)", FONT_PT["axis"], dpi)
-        paste_text(pixels, x_image, (x0 + x1) / 2, y1 + gap + text_image("0", FONT_PT["tick"], dpi).shape[0],
+        x_image = text_image("Time after first dose (h)", self._font("axis"), dpi)
+        paste_text(pixels, x_image, (x0 + x1) / 2, y1 + gap + text_image("0", self._font("tick"), dpi).shape[0],
                    ha="center", va="top")
         self._band_labels(pixels, x1, y0, y1, bottom, top)
         return canvas.copy_from_bbox(self.figure.bbox)
@@ -265,10 +289,10 @@ class PlotCanvas:
                 (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
                 visible.append((effect, row_high, row_low))
         visible.sort(key=lambda item: (item[1] + item[2]) / 2)
-        images = [text_image(e.short_label, FONT_PT["band"], dpi, colour=e.colour, bold=True) for e, _, _ in visible]
+        images = [text_image(e.short_label, self._font("band"), dpi, colour=e.colour, bold=True) for e, _, _ in visible]
         height = max((image.shape[0] for image in images), default=0) + 1
         rows = band_label_rows([(a + b) / 2 for _, a, b in visible], height, y0 + height / 2, y1 - height / 2)
-        step = max(2, int(round(dpi / 40)))
+        step = self._bracket_step()
         text_x = x1 + 3 + step * (len(EFFECT_RANGES) + 1)
         for i, ((effect, row_high, row_low), image, row) in enumerate(zip(visible, images, rows)):
             bracket_x = int(x1 + 3 + step * i)
@@ -284,8 +308,8 @@ class PlotCanvas:
         if not scene.pins:
             return []
         dpi, height = self.figure.dpi, self.figure.bbox.height
-        images = [text_image(c.label, FONT_PT["legend"], dpi) for c in scene.pins]
-        title = text_image("Pinned", FONT_PT["legend"], dpi, bold=True)
+        images = [text_image(c.label, self._font("legend"), dpi) for c in scene.pins]
+        title = text_image("Pinned", self._font("legend"), dpi, bold=True)
         row = max(image.shape[0] for image in images) + 1
         pad, sample = points_to_px(4, dpi), points_to_px(18, dpi)
         width = pad * 3 + sample + max(image.shape[1] for image in images + [title])

@@ -37,7 +37,7 @@ def hours_text(minutes: float) -> str:
 
 
 def _range_name(effect) -> str:
-    return effect.label.split(" /")[0].lower()
+    return effect.short_label.lower()
 
 
 # ---------------------------------------------------------------------------- comparison table
@@ -98,13 +98,12 @@ def readouts_html(scene: Scene) -> str:
     if live is None:
         return "<div class='krl-readouts'><p>No curve: see the note under the plot.</p></div>"
     sim, state = live.simulation, scene.state
-    per_kg = f" ({format_dose(sim.dose_mg / sim.weight_kg)} mg/kg)"
+    per_kg = f" ({sim.dose_mg / sim.weight_kg:.3g} mg/kg)"
     rows = [("Dose", f"{format_dose(sim.dose_mg)} mg{per_kg}" + (f" \u00d7 {sim.n_doses}" if sim.n_doses > 1 else "")),
             ("Peak (Cmax)", f"{sim.cmax_ng_ml:,.0f} ng/mL"),
             ("Time to peak", hours_text(sim.tmax_min)),
             ("AUC over window", f"{live.auc_ng_min_ml / 60.0:,.0f} ng\u00b7h/mL"),
-            ("Reaches blood", f"{sim.bioavailable_dose_mg:,.1f} mg of {sim.total_dose_mg:,.1f} mg "
-                              f"({sim.bioavailability:.0%})")]
+            ("Reaches blood", f"{sim.bioavailable_dose_mg:,.1f} mg ({sim.bioavailability:.0%})")]
     if scene.bands is not None:
         low, high = scene.bands.peak_range_ng_ml
         rows.insert(2, ("Peak, middle 90% of patients", f"{low:,.0f}-{high:,.0f} ng/mL"))
@@ -176,12 +175,12 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
 
 
 def caption_html() -> str:
-    """The disclaimer and where the shaded ranges come from (under the plot)."""
-    parts = []
-    for effect in EFFECT_RANGES.values():
-        parts.append(f"{_range_name(effect)} ({', '.join(cite(s) for s in effect.sources)})")
-    return (f"<div class='krl-caption'><b>{DISCLAIMER}</b> Shaded: plasma ranges reported for "
-            f"{html.escape('; '.join(parts))}.</div>")
+    """The disclaimer and what the shaded ranges are, with their sources (under the plot)."""
+    names = [_range_name(e) for e in EFFECT_RANGES.values()]
+    sources = dict.fromkeys(cite(s) for e in EFFECT_RANGES.values() for s in e.sources)
+    return (f"<div class='krl-caption'><b>{DISCLAIMER}</b> Shaded: typical peak plasma levels after doses used "
+            f"for {html.escape(', '.join(names[:-1]) + ' and ' + names[-1])} ({html.escape('; '.join(sources))}); "
+            "not thresholds for a patient.</div>")
 
 
 # ---------------------------------------------------------------------------- the plot image
@@ -205,7 +204,8 @@ def alt_text(scene: Scene) -> str:
             f"{hours_text(sim.tmax_min)}.")
     if scene.pins:
         text += " Pinned for comparison: " + "; ".join(c.label for c in scene.pins) + "."
-    return text + " Shaded bands mark concentration ranges reported for analgesia, dissociation and anaesthesia."
+    names = [_range_name(e) for e in EFFECT_RANGES.values()]
+    return text + f" Shaded bands mark typical peak levels after doses used for {', '.join(names)}."
 
 
 def plot_html(png_base64: str, scene: Scene) -> str:
