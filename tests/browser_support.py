@@ -15,13 +15,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["ROOT", "NOTEBOOK_DIR", "ARTIFACT_DIR", "LAUNCH_ARGS", "PANEL", "chromium_path", "free_port",
            "jupyter_lab", "stop_kernels", "voila", "chromium", "run_all_cells", "error_outputs", "plot_src", "slider",
-           "wait_until_stable", "install_latency_probe", "keyboard_latencies_ms", "SLIDER_JS"]
+           "wait_until_stable", "install_latency_probe", "keyboard_latencies_ms", "SLIDER_JS", "dose_box",
+           "readout_rows", "slider_readouts", "used_settings", "plot_signature", "wait_for_new_plot",
+           "scroll_explorer_to_top", "inside_viewport", "write_bare_demo"]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -78,6 +81,10 @@ def _server(cmd: list[str], probe_path: str, port: int, name: str):
     docmanager = settings.parent / "docmanager-extension"
     docmanager.mkdir()
     (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    # Open every notebook straight on its own kernel: no "Select Kernel" dialog in front of Run All.
+    tracker = settings.parent / "notebook-extension"
+    tracker.mkdir()
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
     ARTIFACT_DIR.mkdir(exist_ok=True)
     log = ARTIFACT_DIR / f"{name}-server.log"
     with open(log, "w") as log_file:
@@ -109,12 +116,21 @@ def jupyter_lab(root_dir: Path = NOTEBOOK_DIR):
 
 
 def stop_kernels(base: str, token: str) -> None:
-    """Shut down every kernel of a JupyterLab server (closing a tab leaves its kernel running)."""
-    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=10) as response:
-        kernels = json.load(response)
-    for kernel in kernels:
-        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
-        urllib.request.urlopen(request, timeout=30).close()
+    """Shut down every session and kernel of a JupyterLab server (closing a tab leaves its kernel running).
+
+    Sessions go first: a session left pointing at a deleted kernel makes the next page that opens the
+    same notebook try to reconnect to it, and its Run All can then be lost.
+    """
+    for kind in ("sessions", "kernels"):
+        with urllib.request.urlopen(f"{base}/api/{kind}?token={token}", timeout=10) as response:
+            items = json.load(response)
+        for item in items:
+            request = urllib.request.Request(f"{base}/api/{kind}/{item['id']}?token={token}", method="DELETE")
+            try:
+                urllib.request.urlopen(request, timeout=30).close()
+            except urllib.error.HTTPError as error:     # already gone with its session
+                if error.code != 404:
+                    raise
 
 
 @contextmanager
@@ -141,36 +157,50 @@ def chromium():
 
 
 # ---------------------------------------------------------------------------- page helpers
-_ALL_CELLS_RAN_JS = """(panel) => {
-    const p = document.querySelector(panel); if (!p) return false;
-    const prompts = [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    if (p.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
-        return true;   // an error stops Run All: report it instead of waiting
-    return prompts.length > 0 && prompts.every(e => /\\[\\d+\\]/.test(e.textContent));
+_CELLS_JS = """(panel) => {
+    const p = document.querySelector(panel); if (!p) return null;
+    const prompts = [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
+    return {total: prompts.length, done: prompts.filter(t => /\\[\\d+\\]/.test(t)).length,
+            running: prompts.filter(t => /\\[\\*\\]/.test(t)).length,
+            // an error stops Run All: report it instead of waiting
+            error: !!p.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')};
 }"""
-_ANY_CELL_STARTED_JS = """(panel) => {
-    const p = document.querySelector(panel); if (!p) return false;
-    return [...p.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some(e => /\\[(\\d+|\\*)\\]/.test(e.textContent));
-}"""
+_KERNEL_IDLE_JS = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+    .some(e => /\\|\\s*Idle\\b/.test(e.textContent))"""
 
 
 def run_all_cells(page, timeout_ms: int = 120_000, attempts: int = 3) -> None:
     """Run > Run All Cells in the visible notebook and wait until every code cell has an execution count.
 
-    On a loaded machine a Run All clicked while the kernel is still starting can be dropped
-    (the cells stay at ``[ ]``); the click is then repeated, up to ``attempts`` times.
+    Waits for the kernel to be idle first (a Run All clicked while it starts can be lost). The wait
+    for the cells lasts as long as they make progress: ``timeout_ms`` is the longest time allowed
+    without any cell starting or finishing. If nothing runs and nothing changes for 20 s, the Run All
+    was lost and is clicked again, up to ``attempts`` clicks in all.
     """
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
-    for attempt in range(attempts):
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=max(timeout_ms, 120_000), polling=250)
+
+    def click_run_all():
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            page.wait_for_function(_ANY_CELL_STARTED_JS, arg=PANEL, timeout=30_000, polling=250)
-            break
-        except Exception:   # playwright's TimeoutError: nothing started; click again
-            if attempt == attempts - 1:
-                raise
-    page.wait_for_function(_ALL_CELLS_RAN_JS, arg=PANEL, timeout=timeout_ms, polling=250)
+
+    click_run_all()
+    clicks, last, changed = 1, None, time.monotonic()
+    while True:
+        cells = page.evaluate(_CELLS_JS, PANEL)
+        if cells and (cells["error"] or (cells["total"] and cells["done"] == cells["total"])):
+            return
+        progress = (cells or {}).get("done"), (cells or {}).get("running")
+        if progress != last:
+            last, changed = progress, time.monotonic()
+        quiet_s = time.monotonic() - changed
+        if cells and cells["running"] == 0 and quiet_s > 20 and clicks < attempts:
+            click_run_all()
+            clicks, changed = clicks + 1, time.monotonic()
+        elif quiet_s > timeout_ms / 1000:
+            raise TimeoutError(f"Run All: no cell started or finished for {timeout_ms / 1000:.0f} s "
+                               f"({cells}; Run All clicked {clicks} times)")
+        page.wait_for_timeout(250)
 
 
 def error_outputs(page, scope: str = "") -> list[str]:
@@ -237,3 +267,96 @@ def keyboard_latencies_ms(page, handle, n: int, scope: str = "") -> list[float]:
         key_t, load_t = page.evaluate(f"[window.__krl.keys.at(-1), window.__krl.loads[{loads_before}]]")
         latencies.append(load_t - key_t)
     return latencies
+
+
+# ---------------------------------------------------------------------------- the route explorer
+def dose_box(page, scope: str = ""):
+    """Locator of the explorer's typed dose (in the unit shown)."""
+    return page.locator(f"{scope} .krl-app .krl-dose-text input").first
+
+
+def readout_rows(page, scope: str = "") -> dict[str, str]:
+    """The explorer's readouts as the learner reads them: label -> value."""
+    return page.evaluate("""(s) => { const app = document.querySelector(s + ' .krl-app');
+        return Object.fromEntries([...app.querySelectorAll('.krl-readouts tr')].map(
+            r => [...r.cells].map(c => c.innerText.trim()))); }""", scope)
+
+
+def slider_readouts(page, scope: str = "") -> dict[str, str]:
+    """Label -> displayed value of every visible slider that shows its value."""
+    return page.evaluate("""(s) => Object.fromEntries([...document.querySelector(s + ' .krl-app')
+        .querySelectorAll('.widget-hslider')].filter(e => e.offsetParent !== null && e.querySelector('.widget-readout')
+                     && getComputedStyle(e.querySelector('.widget-readout')).display !== 'none')
+        .map(e => [e.querySelector('.widget-label').innerText.trim(),
+                   e.querySelector('.widget-readout').innerText.trim()]))""", scope)
+
+
+def used_settings(page, scope: str = "") -> dict:
+    """What the kernel simulated for the live curve (carried by the plot image as data-krl-settings)."""
+    return page.evaluate("""(s) => { const i = document.querySelector(s + ' .krl-app img.krl-plot');
+        return i ? JSON.parse(i.dataset.krlSettings) : null; }""", scope)
+
+
+def plot_signature(page, scope: str = "") -> str:
+    """The plot frame and the settings it was drawn for: changes with every change the kernel has drawn."""
+    return page.evaluate("""(s) => { const i = document.querySelector(s + ' .krl-app img.krl-plot');
+        return i ? i.src + '|' + i.dataset.krlSettings : ''; }""", scope)
+
+
+def wait_for_new_plot(page, before: str, scope: str = "", timeout_ms: int = 60_000) -> str:
+    """Wait until the kernel has drawn a change (frame or settings differ from ``before``, a
+    :func:`plot_signature`), then until the frame settles; returns the new signature."""
+    page.wait_for_function("""([s, before]) => { const i = document.querySelector(s + ' .krl-app img.krl-plot');
+        return i && (i.src + '|' + i.dataset.krlSettings) !== before; }""", arg=[scope, before],
+                           timeout=timeout_ms, polling=100)
+    wait_until_stable(page, scope, quiet_ms=400)
+    return plot_signature(page, scope)
+
+
+def scroll_explorer_to_top(page, scope: str = "") -> None:
+    """Scroll (every scroll container) so that the explorer's top edge is at the top of the view."""
+    page.locator(f"{scope} .krl-app").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(200)    # let the notebook's windowing render what came into view
+
+
+def inside_viewport(page, locator) -> bool:
+    """True if the element's whole bounding box is inside the page's viewport."""
+    box, view = locator.bounding_box(), page.viewport_size
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= view["width"] + 0.5
+            and box["y"] + box["height"] <= view["height"] + 0.5)
+
+
+BARE_DEMO = """import base64, io
+import ipywidgets as widgets
+import numpy as np
+from PIL import Image
+
+def frame(shade):
+    pixels = np.full((390, 660, 3), 255, np.uint8)
+    pixels[40:350, 70:560] = shade
+    out = io.BytesIO(); Image.fromarray(pixels).save(out, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+frames = [frame(200), frame(150)]
+dose = widgets.FloatSlider(value=0.5, min=0.05, max=10, step=0.05, description="Dose (mg/kg)")
+plot = widgets.HTML(f"<img src='{frames[0]}'>")
+dose.observe(lambda change: setattr(plot, "value", f"<img src='{frames[int(round(change.new * 20)) % 2]}'>"),
+             "value")
+demo = widgets.VBox([dose, plot])
+demo.add_class("krl-app")
+demo"""
+
+
+def write_bare_demo(folder: Path) -> Path:
+    """A notebook with a bare one-slider ipywidgets demo: a slider swapping two plot-sized PNG frames.
+
+    The baseline for the explorer's browser latency: a keypress, one round trip to the kernel, and a new
+    image of the same size, with no computing or drawing at all.
+    """
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(BARE_DEMO)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = Path(folder) / "bare_slider_demo.ipynb"
+    nbformat.write(notebook, path)
+    return path
