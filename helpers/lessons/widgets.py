@@ -2,7 +2,10 @@
 
 * :func:`answer` shows a task's answer field (with its unit beside it), a
   *Check* button and a feedback line; for a task read from the route explorer
-  it shows the explorer with a *Check my explorer settings* button under it.
+  it shows the task and a *Check my explorer settings* button, to be displayed
+  right under the explorer (the notebook may show the same widget again in its
+  task list). The explorer itself is not shown twice: a second view of its
+  sliders drops key presses.
   Before any try the line says "Not answered yet" (no red cross after Run All).
 * :func:`ask` is a context manager for a predict-then-check question. The
   outputs of the ``with`` block (tables, figures, ``display(Markdown(...))``
@@ -76,7 +79,7 @@ def _bundle(widget: widgets.Widget, text: str, **kwargs) -> dict:
 class TaskAnswer:
     """The answer widget of one task (see :func:`answer`)."""
 
-    def __init__(self, task_id: str, app=None, *, show_explorer: bool = True):
+    def __init__(self, task_id: str, app=None, *, show_explorer: bool = False):
         load_tasks()
         self.task = TASKS[check_choice("task_id", task_id, TASKS)]
         self.app = app
@@ -91,7 +94,7 @@ class TaskAnswer:
             self.button = widgets.Button(description=CHECK_EXPLORER, button_style="primary",
                                          tooltip="Compare the explorer's current settings with the task",
                                          layout=widgets.Layout(width="auto"))
-            row = [self.button]
+            row = [widgets.HTML(f"<b>Task:</b> {html.escape(self.task.prompt)}"), self.button]
         else:
             unit = self.task.unit
             self.field = widgets.Text(value="", placeholder="your answer", description="Your answer",
@@ -135,9 +138,10 @@ class TaskAnswer:
         display(_bundle(self.widget, self.text()), raw=True)
 
 
-def answer(task_id: str, app=None, *, show_explorer: bool = True) -> TaskAnswer:
+def answer(task_id: str, app=None, *, show_explorer: bool = False) -> TaskAnswer:
     """The answer widget of a task: a field with the unit and a Check button, or for a task read from the
-    route explorer, the explorer (shown again here, the same one) with a *Check my explorer settings* button.
+    route explorer ``app``, the task and a *Check my explorer settings* button (``show_explorer=True`` also
+    displays the explorer above it; do not show an explorer twice, its second view drops key presses).
 
     Examples
     --------
