@@ -61,7 +61,8 @@ __all__ = ["RouteExplorer", "explore", "load_case_state"]
 #: Line styles of pinned curves (indices of LINE_STYLES), in order of use: dash-dot and long dashes first,
 #: because dashed and dotted mark the live curve's norketamine and effect site.
 PIN_STYLES = tuple(sorted(range(len(LINE_STYLES)), key=lambda i: (LINE_STYLES[i] in ("--", ":", "-"), i)))
-_OUTPUTS = ("plot", "caption", "readouts", "share", "message", "export", "notes", "table", "source_panel")
+# "plot" holds the frame, the caption and the comparison table: one message per change for all three.
+_OUTPUTS = ("plot", "readouts", "share", "message", "export", "notes", "source_panel")
 
 
 def load_case_state(key: str, base: ExplorerState | None = None) -> ExplorerState:
@@ -93,10 +94,12 @@ class RouteExplorer:
         self._case = case
         self._syncing = False
         self.origin = origin   # identifies this explore() call in share links
+        self._caption = caption_html()
         self.cache = CurveCache()
         self.canvas = PlotCanvas(self._state.projector)
         self.controls = make_controls(self._state, [(c.title, key) for key, c in CASES.items()])
         self.outputs = {name: widgets.HTML(layout=widgets.Layout(width="100%")) for name in _OUTPUTS}
+        self.outputs["table"] = self.outputs["plot"]
         self.readouts, self.plot, self.source_panel = (self.outputs[n] for n in ("readouts", "plot", "source_panel"))
         self.widget = make_layout(self.controls, self.outputs)
         for name in CONTROL_FIELDS:
@@ -106,7 +109,6 @@ class RouteExplorer:
         for name, action in (("pin", self.pin), ("clear_pins", self.clear_pins), ("share", self.show_share),
                              ("export", self.show_export), ("load_code", lambda: self._on_code())):
             self.controls[name].on_click(lambda _, action=action: action())
-        self.outputs["caption"].value = caption_html()
         self._apply(self._state, case=self._case)
         if notice:
             self._message(notice, error=True)
@@ -181,10 +183,12 @@ class RouteExplorer:
         self._message("Loaded the shared settings.")
 
     def _apply(self, state: ExplorerState, case: str = "") -> None:
+        # The new frame goes to the browser first: the learner waits for the plot; widgets and text follow.
         self._state, self._case = state, case
+        self._draw()
         self._message("")
         self._sync_widgets()
-        self.update()
+        self._panels()
 
     def _message(self, text: str, error: bool = False) -> None:
         klass = "krl-error" if error else "krl-hint"
@@ -213,10 +217,13 @@ class RouteExplorer:
                 if list(c["fixed_dose"].options) != options:
                     c["fixed_dose"].options = options
                 values["fixed_dose"] = dose_mg_used(s)
+            shown_now = shown_controls(s)
             for name, value in values.items():
+                if name in ("dose_slider", "dose_mg_slider") and not shown_now[name]:
+                    continue          # a hidden ladder is set when it is shown: one message less per change
                 if c[name].value != value:
                     c[name].value = value
-            for name, shown in shown_controls(s).items():
+            for name, shown in shown_now.items():
                 c[name].layout.display = None if shown else "none"
             self.outputs["site_note"].layout.display = c["sampling_site"].layout.display
             c["interval_h"].disabled = s.n_doses == 1
@@ -230,13 +237,21 @@ class RouteExplorer:
     # ------------------------------------------------------------------ drawing
     def update(self) -> None:
         """Re-compute and redraw for the current state."""
+        self._draw()
+        self._panels()
+
+    def _draw(self) -> None:
         scene = build_scene(self._state, self.cache)
         self.scene = scene
         drugs = {getattr(ROUTES[c.kwargs["route"]], "drug", "ketamine") for c in scene.curves} or {"ketamine"}
         png = self.canvas.render(scene, f"Plasma {drugs.pop() if len(drugs) == 1 else 'level'} (ng/mL)")
-        self.outputs["plot"].value = plot_html(base64.b64encode(png).decode("ascii"), scene)
+        size = (int(self.canvas.figure.bbox.width), int(self.canvas.figure.bbox.height))
+        self.outputs["plot"].value = (plot_html(base64.b64encode(png).decode("ascii"), scene, size)
+                                      + self._caption + comparison_html(scene))
+
+    def _panels(self) -> None:
+        scene = self.scene
         self.outputs["readouts"].value = readouts_html(scene)
-        self.outputs["table"].value = comparison_html(scene)
         self.outputs["notes"].value = notes_html(scene, self._case_html())
         self.outputs["source_panel"].value = source_panel_html(self._state.route)
         for name in ("share", "export"):    # a code or file of the previous settings would mislead

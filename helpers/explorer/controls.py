@@ -168,8 +168,8 @@ def make_layout(c: dict, out: dict) -> widgets.Box:
     tools = widgets.HBox([c["pin"], c["clear_pins"], c["share"], c["export"], c["case"]],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
     code_row = widgets.HBox([c["code"], c["load_code"]], layout=widgets.Layout(width="100%"))
-    plot_col = widgets.VBox([out["plot"], out["caption"], tools, out["share"], code_row, out["message"],
-                             out["export"], out["notes"], out["table"], out["source_panel"]])
+    plot_col = widgets.VBox([out["plot"], tools, out["share"], code_row, out["message"], out["export"], out["notes"],
+                             out["source_panel"]])
     plot_col.add_class("krl-plot-col")
     body = widgets.HBox([controls, plot_col], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
     box = widgets.VBox([banner, body])

@@ -23,7 +23,16 @@ from matplotlib.transforms import IdentityTransform
 from ..evidence.effects import EFFECT_RANGES
 from ..presentation.plotting import new_figure, nice_ceiling
 from .curves import Scene
-from .raster import encode_png, fill_rows, horizontal_line, paste_text, points_to_px, text_image, vertical_line
+from .raster import (
+    encode_png,
+    fill_rows,
+    horizontal_line,
+    paint_plot_area,
+    paste_text,
+    points_to_px,
+    text_image,
+    vertical_line,
+)
 
 __all__ = ["PlotCanvas", "x_ticks", "y_ticks", "y_top_for", "band_label_rows", "LOG_FLOOR_NG_ML", "FIGURE_IN",
            "DPI", "FONT_SCALE"]
@@ -230,18 +239,17 @@ class PlotCanvas:
         left, right, upper, lower = (int(round(v)) for v in (x0, x1, y0, y1))
         cols = [int(round(c)) for c in self._px(xt, np.full_like(xt, bottom))[:, 0]]
         rows = [int(round(r)) for r in self._px(np.zeros_like(yt), yt)[:, 1]]
-        for col in cols:                                          # grid, under the bands
-            vertical_line(pixels, col, upper, lower, "#dddddd", width=1)
-        for row in rows:
-            horizontal_line(pixels, left, right, row, "#dddddd")
-        for effect in EFFECT_RANGES.values():                     # effect bands and their edges
+        bands, edges = [], []                                     # effect bands over the grid, and their edges
+        for effect in EFFECT_RANGES.values():
             low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
             if low < high:
                 (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
-                fill_rows(pixels, left, right, int(round(row_high)), int(round(row_low)), effect.colour, 0.13)
-                for value, row in ((effect.low_ng_ml, row_low), (effect.high_ng_ml, row_high)):
-                    if bottom <= value <= top:
-                        fill_rows(pixels, left, right, int(round(row)), int(round(row)) + 1, effect.colour, 0.6)
+                bands.append((int(round(row_high)), int(round(row_low)), effect.colour, 0.13))
+                edges += [(int(round(row)), effect.colour) for value, row in
+                          ((effect.low_ng_ml, row_low), (effect.high_ng_ml, row_high)) if bottom <= value <= top]
+        paint_plot_area(pixels, (left, right, upper, lower), bands, cols, rows)
+        for row, colour in edges:
+            fill_rows(pixels, left, right, row, row + 1, colour, 0.6)
         spine = max(1, int(round(points_to_px(0.8, dpi))))
         tick = int(round(points_to_px(3.5, dpi)))
         for x in (left, right):

@@ -208,8 +208,13 @@ def alt_text(scene: Scene) -> str:
     return text + f" Shaded bands mark typical peak levels after doses used for {', '.join(names)}."
 
 
-def plot_html(png_base64: str, scene: Scene) -> str:
-    """The frame as an <img> with alt text, and the settings the model used as a data attribute."""
+def plot_html(png_base64: str, scene: Scene, size_px: tuple[int, int] | None = None) -> str:
+    """The frame as an <img> with alt text, and the settings the model used as a data attribute.
+
+    ``size_px`` (width, height) lets the browser keep the frame's space while the next one decodes,
+    so a new frame never makes the page reflow.
+    """
     settings = html.escape(json.dumps(used_settings(scene), sort_keys=True), quote=True)
+    size = f"width='{size_px[0]}' height='{size_px[1]}' " if size_px else ""
     return (f"<img class='krl-plot' alt='{html.escape(alt_text(scene), quote=True)}' "
-            f"src='data:image/png;base64,{png_base64}' data-krl-settings='{settings}'>")
+            f"src='data:image/png;base64,{png_base64}' {size}data-krl-settings='{settings}'>")

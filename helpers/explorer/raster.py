@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["text_image", "paste_text", "fill_rows", "vertical_line", "horizontal_line", "encode_png",
-           "points_to_px"]
+           "points_to_px", "paint_plot_area"]
 
 
 def points_to_px(points: float, dpi: float) -> float:
@@ -88,6 +88,33 @@ def fill_rows(canvas_rgba: np.ndarray, x0: int, x1: int, y0: int, y1: int, colou
         target[...] = _rgb(colour).astype(np.uint8)
     else:
         target[...] = (target * (1.0 - alpha) + _rgb(colour) * alpha).round().astype(np.uint8)
+
+
+def paint_plot_area(canvas_rgba: np.ndarray, box: tuple[int, int, int, int], bands, grid_cols, grid_rows,
+                    grid_colour: str = "#dddddd") -> None:
+    """White plot area with grid lines under translucent horizontal bands, painted row by row.
+
+    ``box`` is (left, right, top, bottom) in pixels; ``bands`` are (top row, bottom row, colour, alpha).
+    Because bands span the whole width, every row has one colour (two where a grid line crosses it):
+    computing them per row and broadcasting is far cheaper than blending every pixel.
+    """
+    left, right, top, bottom = box
+    rows = np.arange(top, bottom)
+    paper = np.full((len(rows), 3), 255.0)
+    lines = np.tile(_rgb(grid_colour), (len(rows), 1))
+    for band_top, band_bottom, colour, alpha in bands:
+        inside = (rows >= band_top) & (rows < band_bottom)
+        for layer in (paper, lines):
+            layer[inside] = layer[inside] * (1.0 - alpha) + _rgb(colour) * alpha
+    paper, lines = paper.round().astype(np.uint8), lines.round().astype(np.uint8)
+    area = canvas_rgba[top:bottom, left:right, :3]
+    area[...] = paper[:, None, :]
+    for col in grid_cols:
+        if left <= col < right:
+            area[:, col - left] = lines
+    for row in grid_rows:
+        if top <= row < bottom:
+            area[row - top] = lines[row - top]
 
 
 def vertical_line(canvas_rgba: np.ndarray, x: int, y0: int, y1: int, colour: str, width: int = 2) -> None:
