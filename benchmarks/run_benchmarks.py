@@ -223,6 +223,7 @@ EXPLORER_ONLY = "from helpers import explore\nexplore(route='iv_infusion', dose_
 def bench_browser(changes: int = 40) -> None:
     """Browser latency: keydown on the dose slider handle to the new plot <img> having loaded, for the explorer
     and for a bare one-slider ipywidgets demo (a slider swapping two plot-sized images), in the same run."""
+    import os
     import tempfile
     from pathlib import Path
 
@@ -237,30 +238,44 @@ def bench_browser(changes: int = 40) -> None:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, folder / "explorer_only.ipynb")
     results = {}
+    rounds = 4
 
-    def measure(page, where, scope):
-        bs.wait_until_stable(page, scope)
-        handle = bs.slider(page, "Dose (mg/kg)", scope).locator(".noUi-handle")
-        return bs.keyboard_latencies_ms(page, handle, changes, scope)
+    def interleaved(where, pages):
+        """Both pages open at once; blocks of keypresses alternate, so load on the machine hits both alike."""
+        handles = {name: bs.slider(page, "Dose (mg/kg)", scope).locator(".noUi-handle")
+                   for name, (page, scope) in pages.items()}
+        for _ in range(rounds):
+            for name, (page, scope) in pages.items():
+                page.bring_to_front()
+                bs.wait_until_stable(page, scope)
+                results.setdefault((where, name), []).extend(
+                    bs.keyboard_latencies_ms(page, handles[name], changes // rounds, scope))
 
+    names = ("bare_slider_demo", "explorer_only")
     with bs.chromium() as browser:
         with bs.jupyter_lab(folder) as (base, token):
-            for name in ("bare_slider_demo", "explorer_only"):
+            pages = {}
+            for name in names:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                bs.stop_kernels(base, token)
                 page.goto(f"{base}/lab/tree/{name}.ipynb?reset&token={token}")
                 bs.run_all_cells(page)
                 page.locator(f"{bs.PANEL} .krl-app img").first.wait_for(state="visible", timeout=120_000)
-                results[("JupyterLab", name)] = measure(page, "lab", bs.PANEL)
+                pages[name] = (page, bs.PANEL)
+            interleaved("JupyterLab", pages)
+            for page, _ in pages.values():
                 page.close()
         with bs.voila(folder) as base:
-            for name in ("bare_slider_demo", "explorer_only"):
+            pages = {}
+            for name in names:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.goto(f"{base}/voila/render/{name}.ipynb", timeout=120_000)
                 page.locator(".krl-app img").first.wait_for(state="visible", timeout=120_000)
-                results[("Voila", name)] = measure(page, "voila", "")
+                pages[name] = (page, "")
+            interleaved("Voila", pages)
+            for page, _ in pages.values():
                 page.close()
-    print(f"Browser: keypress on the dose slider -> new plot image loaded (Chromium, {changes} changes each, ms)")
+    print(f"Browser: keypress on the dose slider -> new plot image loaded (Chromium, {changes} changes each, in "
+          f"{rounds} interleaved blocks, ms; load average {os.getloadavg()[0]:.1f})")
     print(f"{'where':<12}{'what':<22}{'median':>8}{'p95':>8}{'min':>8}{'max':>8}")
     for where in ("JupyterLab", "Voila"):
         for name, label in (("bare_slider_demo", "bare one-slider demo"), ("explorer_only", "route explorer")):
