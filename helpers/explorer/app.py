@@ -14,12 +14,14 @@ Teaching simulation, not dosing guidance.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import zlib
 from pathlib import Path
 
 import ipywidgets as widgets
+from IPython import get_ipython
 
 from ..evidence.cases import CASES
 from ..model.routes import ROUTES
@@ -62,6 +64,24 @@ __all__ = ["RouteExplorer", "explore", "load_case_state"]
 #: because dashed and dotted mark the live curve's norketamine and effect site.
 PIN_STYLES = tuple(sorted(range(len(LINE_STYLES)), key=lambda i: (LINE_STYLES[i] in ("--", ":", "-"), i)))
 # "plot" holds the frame, the caption and the comparison table: one message per change for all three.
+#: Seconds between a new frame and the widgets and text that follow it, for a change made on the page.
+FOLLOW_UP_S = 0.02
+
+
+def _page_event_loop():
+    """The kernel's running event loop while it handles a widget message from the page, else None.
+
+    Code run in a cell (an execute request), tests and scripts get None: their changes stay synchronous.
+    """
+    kernel = getattr(get_ipython(), "kernel", None)
+    try:
+        if kernel is None or kernel.get_parent("shell")["header"]["msg_type"] != "comm_msg":
+            return None
+        return asyncio.get_running_loop()
+    except (AttributeError, KeyError, LookupError, RuntimeError, TypeError):
+        return None
+
+
 _OUTPUTS = ("plot", "readouts", "share", "message", "export", "notes", "source_panel")
 
 
@@ -93,6 +113,7 @@ class RouteExplorer:
         self._state = state or default_state()
         self._case = case
         self._syncing = False
+        self._pending = None      # widgets and text still to update after a change made on the page
         self.origin = origin   # identifies this explore() call in share links
         self._caption = caption_html()
         self.cache = CurveCache()
@@ -183,9 +204,25 @@ class RouteExplorer:
         self._message("Loaded the shared settings.")
 
     def _apply(self, state: ExplorerState, case: str = "") -> None:
-        # The new frame goes to the browser first: the learner waits for the plot; widgets and text follow.
+        """Draw the new state first (the learner waits for the plot), then widgets and text.
+
+        For a change made on the page, widgets and text follow a moment later on the kernel's event
+        loop, so the frame reaches the browser alone, and a burst of key presses updates them once.
+        Changes made from code are complete before the assignment returns.
+        """
         self._state, self._case = state, case
         self._draw()
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        loop = _page_event_loop()
+        if loop is not None:
+            self._pending = loop.call_later(FOLLOW_UP_S, self._follow_up)
+        else:
+            self._follow_up()
+
+    def _follow_up(self) -> None:
+        self._pending = None
         self._message("")
         self._sync_widgets()
         self._panels()
