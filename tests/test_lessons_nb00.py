@@ -53,6 +53,7 @@ def _peak(route, **options):
 def test_intranasal_peak_time():
     peak_min, _ = _peak("intranasal")
     assert check(IN_TMAX, peak_min)
+    assert "arterial blood, the model's own" in check(IN_TMAX, peak_min).message
     assert not check(IN_TMAX, peak_min * 3)
     assert f"{peak_min:.0f}" not in repr(check(IN_TMAX, 200.0))
 

@@ -19,6 +19,7 @@ def _reference_peak(route, dose_mg, site="arterial", **options):
 def test_im_peak_time():
     peak_min, _ = _reference_peak("intramuscular", 35.0)
     assert check(IM_TMAX, float(peak_min))
+    assert "arterial blood, the model's own" in check(IM_TMAX, float(peak_min)).message   # tables: venous
     assert not check(IM_TMAX, float(peak_min) * 2)
     assert not check(IM_TMAX, None)
     assert f"{peak_min:.0f}" not in repr(check(IM_TMAX, 1000.0))

@@ -41,6 +41,7 @@ def test_minutes_to_below_dissociation():
     conc = reference_conc_ng_ml("iv_infusion", 35.0, 70.0, T_MIN, infusion_min=40.0)
     after_stop = T_MIN[(T_MIN >= 40.0) & (conc < 100.0)][0] - 40.0
     assert check(BELOW, float(after_stop))
+    assert "arterial blood, the model's own" in check(BELOW, float(after_stop)).message
     assert not check(BELOW, 15.0)     # source 001's 15 min is not the answer
     assert not check(BELOW, 40.0)
     assert f"{after_stop:.0f}" not in repr(check(BELOW, 60.0))

@@ -1,4 +1,6 @@
 """Tasks of notebook 00, start here."""
+from dataclasses import replace
+
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
 from .answers import MG, MINUTES
@@ -10,6 +12,9 @@ from .tasks import (
     other_route_misconceptions,
     peak_misconceptions,
 )
+
+#: What an arterial answer is, in the check's message (this notebook's tables are in venous blood).
+ARTERIAL_NOTE = "arterial blood, the model's own (simulate()'s default)"
 
 
 @number_task("00_oral_mg_reaching_blood",
@@ -43,6 +48,6 @@ def _oral_mg():
                     "(Tmax) in the readouts; type it in minutes, or as h:mm, or with its unit (for example "
                     "'1 h 5 min').")
 def _intranasal_tmax():
-    return in_either_blood(lambda site: simulate("intranasal", dose_mg=35.0, weight_kg=70.0, t_end_min=240, dt_min=0.5,
-                                                 sampling_site=site).tmax_min,
-                           peak_misconceptions("intranasal", 35.0, 70.0))
+    return replace(in_either_blood(lambda site: simulate("intranasal", dose_mg=35.0, weight_kg=70.0, t_end_min=240,
+                                                         dt_min=0.5, sampling_site=site).tmax_min,
+                                   peak_misconceptions("intranasal", 35.0, 70.0)), note=ARTERIAL_NOTE)

@@ -1,7 +1,10 @@
 """Tasks of notebook 01, the route explorer."""
+from dataclasses import replace
+
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
 from .answers import MG, MINUTES
+from .nb00 import ARTERIAL_NOTE
 from .tasks import (
     EXPLORER_BLOOD,
     Expected,
@@ -24,9 +27,9 @@ PEAK_GRID = {"t_end_min": 720.0, "dt_min": 0.25}
              method="in the explorer choose Intramuscular, keep 0.5 mg/kg and 70 kg, and read the time to peak "
                     "(Tmax) in the readouts; type it in minutes, or as h:mm, or with its unit.")
 def _im_peak_time():
-    return in_either_blood(lambda site: simulate("intramuscular", dose_mg=35.0, weight_kg=70.0, t_end_min=240,
-                                                 dt_min=0.5, sampling_site=site).tmax_min,
-                           peak_misconceptions("intramuscular", 35.0, 70.0))
+    return replace(in_either_blood(lambda site: simulate("intramuscular", dose_mg=35.0, weight_kg=70.0,
+                                                         t_end_min=240, dt_min=0.5, sampling_site=site).tmax_min,
+                                   peak_misconceptions("intramuscular", 35.0, 70.0)), note=ARTERIAL_NOTE)
 
 
 @number_task("01_oral_dose_matching_iv_exposure",

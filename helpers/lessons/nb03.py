@@ -1,9 +1,12 @@
 """Tasks of notebook 03, IV infusion for depression."""
+from dataclasses import replace
+
 import numpy as np
 
 from ..model.curve_metrics import time_to_fall_below
 from ..model.simulation import simulate
 from .answers import MINUTES, PERCENT
+from .nb00 import ARTERIAL_NOTE
 from .tasks import Expected, Misconception, in_either_blood, number_task
 
 STEP_2 = {"dose_mg": 0.75 * 70.0, "weight_kg": 70.0, "infusion_min": 45.0}
@@ -79,7 +82,7 @@ def _percent_fall():
 def _minutes_below():
     sim = simulate("iv_infusion", **STANDARD, t_end_min=240, dt_min=0.5)
     expected = time_to_fall_below(sim, THRESHOLD_NG_ML)
-    return in_either_blood(lambda site: time_to_fall_below(
+    return replace(in_either_blood(lambda site: time_to_fall_below(
         simulate("iv_infusion", **STANDARD, t_end_min=240, dt_min=0.5, sampling_site=site), THRESHOLD_NG_ML), (
         Misconception(15.0, "15 minutes is source 001's time for side effects to fade, not a reading of the "
                             "curve: look at the level itself.", rel_tol=0.02),
@@ -90,7 +93,7 @@ def _minutes_below():
         Misconception(effect_site_minutes_below(sim, 40.0, THRESHOLD_NG_ML),
                       "that is the effect site (the dotted curve), which lags the blood; this task asks about the "
                       "blood level."),
-    ))
+    )), note=ARTERIAL_NOTE)
 
 
 @number_task("03_effect_site_minutes_below_100",
