@@ -1,6 +1,6 @@
 """Notebook 05's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
 import numpy as np
-from test_lessons import assert_never_shown, fresh_tries, hint  # noqa: F401 (fresh_tries: autouse fixture)
+from test_lessons import assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
 
 from helpers import ROUTES, check
 
@@ -52,6 +52,23 @@ def test_spray_accumulation_ratio():
     assert not check(RATIO, 1.0)
     assert not check(RATIO, 6.0)
     assert f"{ratio:.2f}" not in repr(check(RATIO, 1.0))
+
+
+def test_spray_accumulation_ratio_in_venous_blood():
+    # the notebook reads levels in venous blood: the same ratio there (arterial through the arm delay) is accepted
+    t = np.linspace(0.0, 1440.0, 2881)
+    venous = reference_blood_ng_ml("intranasal", 40.0, 70.0, t, "venous", n_doses=8, interval_min=180.0)
+    arterial = reference_blood_ng_ml("intranasal", 40.0, 70.0, t, n_doses=8, interval_min=180.0)
+    first, last = t <= 180.0, t >= 1260.0
+
+    def ratio(conc):
+        return np.trapezoid(conc[last], t[last]) / np.trapezoid(conc[first], t[first])
+
+    assert abs(ratio(venous) / ratio(arterial) - 1) > 0.005          # the two bloods really differ
+    result = check(RATIO, float(ratio(venous)))
+    assert result and "venous blood" in result.message
+    in_last = t >= 1260.0
+    assert "peak-to-trough" in hint(RATIO, venous[in_last].max() / venous[in_last].min())
 
 
 def test_accumulation_ratio_misconceptions():

@@ -56,6 +56,9 @@ def test_intranasal_time_below_50_misconceptions():
     assert "below 100 ng/mL" in hint(BELOW_50, float(t[np.flatnonzero(arterial >= 100.0)[-1]]))
     assert "time of the peak" in hint(BELOW_50, float(t[np.argmax(arterial)]))
     assert "hours" in hint(BELOW_50, round(answer / 60, 2))
+    # Question 2's table is in venous blood: its below-100 time and peak time get their hints too
+    assert "below 100 ng/mL" in hint(BELOW_50, float(t[np.flatnonzero(venous >= 100.0)[-1]]))
+    assert "time of the peak" in hint(BELOW_50, float(t[np.argmax(venous)]))
     assert_never_shown(BELOW_50, answer, [54, 12.5, 2.04, 300, 60])
 
 

@@ -1,7 +1,8 @@
 """Notebook 07's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
 from test_lessons import assert_never_shown, fresh_tries, hint  # noqa: F401 (fresh_tries: autouse fixture)
 
-from helpers import check
+from helpers import ROUTES, check
+from helpers.lessons.tasks import TASKS, load_tasks
 
 RATIO, CHILD_IM = "07_clearance_per_kg_ratio", "07_child_im_dose_matching_iv_auc"
 
@@ -31,6 +32,14 @@ def test_child_im_dose_matching_iv_auc():
     assert not check(CHILD_IM, 1.0 / 0.93)   # adult bioavailability
     assert not check(CHILD_IM, None)
     assert f"{answer_mg_per_kg:.2f}" not in repr(check(CHILD_IM, 1.0))
+
+
+def test_child_im_task_is_a_what_if():
+    # 0.41 is one sparse model's estimate (Hornik 2018), not a measurement: the task supposes it, the model does not
+    load_tasks()
+    assert TASKS[CHILD_IM].prompt.startswith("Suppose") and "Hornik 2018" in TASKS[CHILD_IM].prompt
+    assert ROUTES["intramuscular"].bioavailability == 0.93
+    assert "supposes" in hint(CHILD_IM, 1 / 0.93)
 
 
 def test_child_im_dose_misconceptions():

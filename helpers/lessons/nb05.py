@@ -2,7 +2,7 @@
 from ..model.curve_metrics import dosing_interval_stats
 from ..model.simulation import simulate
 from .answers import MG_PER_H, RATIO
-from .tasks import Expected, Misconception, number_task, other_route_misconceptions
+from .tasks import Expected, Misconception, in_either_blood, number_task, other_route_misconceptions
 
 TROCHE_MG, TROCHE_INTERVAL_H = 60.0, 8.0
 SPRAY_MG, SPRAY_INTERVAL_H, SPRAY_DOSES = 40.0, 3.0, 8
@@ -31,9 +31,9 @@ def _equivalent_infusion_rate():
     ))
 
 
-def _spray_stats(interval_min: float, t_end_min: float):
+def _spray_stats(interval_min: float, t_end_min: float, sampling_site: str | None = None):
     sim = simulate("intranasal", SPRAY_MG, 70.0, n_doses=SPRAY_DOSES, interval_min=interval_min,
-                   t_end_min=t_end_min, dt_min=min(2.0, interval_min / 20))
+                   t_end_min=t_end_min, dt_min=min(2.0, interval_min / 20), sampling_site=sampling_site)
     return dosing_interval_stats(sim)
 
 
@@ -52,14 +52,20 @@ def _spray_accumulation_ratio():
     expected = stats.accumulation_ratio
     eight_hours = _spray_stats(8 * 60.0, SPRAY_DOSES * 8 * 60.0)
     three_minutes = _spray_stats(SPRAY_INTERVAL_H, SPRAY_DOSES * interval_min)
-    return Expected(expected, (
+    venous = _spray_stats(interval_min, SPRAY_DOSES * interval_min, "venous")
+    swing = ("that is the peak-to-trough ratio of the last interval; the accumulation ratio compares the mean "
+             "levels of the last and first intervals.")
+
+    def ratio(site: str) -> float:     # simulate()'s default (arterial) or the explorer's venous blood
+        return _spray_stats(interval_min, SPRAY_DOSES * interval_min, site).accumulation_ratio
+
+    return in_either_blood(ratio, (
         Misconception(1.0, "a ratio of 1 would mean no build-up at all; with doses only 3 h apart, each spray "
                            "adds to what is left of the earlier ones.", rel_tol=0.01),
         Misconception(1.0 / expected, "that is the first interval's mean over the last one's; the ratio is the "
                                       "last over the first."),
-        Misconception(stats.peak_to_trough_ratio, "that is the peak-to-trough ratio of the last interval; the "
-                                                  "accumulation ratio compares the mean levels of the last and "
-                                                  "first intervals."),
+        Misconception(stats.peak_to_trough_ratio, swing),
+        Misconception(venous.peak_to_trough_ratio, swing),
         Misconception(eight_hours.accumulation_ratio, "that is the ratio for sprays 8 h apart; these come every "
                                                       "3 h (interval_min=180)."),
         Misconception(three_minutes.accumulation_ratio, "interval_min is in minutes: 3 h is 180 min."),

@@ -5,7 +5,8 @@ from ..model.simulation import simulate
 from .answers import MG_PER_KG, RATIO
 from .tasks import Expected, Misconception, number_task
 
-#: Intramuscular bioavailability in children (Hornik 2018, data/routes.toml); simulate() uses the adult 0.93.
+#: One sparse-sampling model's estimate of children's intramuscular bioavailability (Hornik 2018, data/routes.toml),
+#: a what-if in notebook 07 (Grant 1983 found children's IM levels similar to adults'); simulate() uses the adult 0.93.
 CHILD_IM_BIOAVAILABILITY = ROUTES["intramuscular"].parameters["children_bioavailability"].value
 CHILD_KG, ADULT_KG = 10.0, 70.0
 
@@ -37,20 +38,20 @@ def _clearance_per_kg_ratio():
 
 
 @number_task("07_child_im_dose_matching_iv_auc",
-             "If a 20-kg child absorbs only 41% of an IM dose, which IM dose (mg/kg) gives the same exposure (AUC) "
-             "as 1 mg/kg IV?",
+             "Suppose a 20-kg child absorbs only 41% of an IM dose (Hornik 2018's estimate, a what-if): which IM "
+             "dose (mg/kg) would give the same exposure (AUC) as 1 mg/kg IV?",
              unit=MG_PER_KG, rel_tol=0.05,
              why="AUC is proportional to F x dose and an IV dose has F = 1, so the IM dose is the IV dose divided "
                  "by the children's IM bioavailability.",
              method="the same exposure needs the same amount reaching the blood: F(IM) x IM dose = 1 x 1 mg/kg. "
-                    "Solve for the IM dose with the children's F(IM) = 0.41.")
+                    "Solve for the IM dose with the supposed F(IM) = 0.41.")
 def _child_im_dose():
     iv = simulate("iv_bolus", 20.0, 20.0, t_end_min=60.0)
     f_child, f_adult = CHILD_IM_BIOAVAILABILITY, ROUTES["intramuscular"].bioavailability
     expected = iv.bioavailability * 1.0 / f_child
     return Expected(expected, (
-        Misconception(1.0 / f_adult, "that uses the adult IM bioavailability; the task is about a child, who "
-                                     "absorbs 41%."),
+        Misconception(1.0 / f_adult, "that uses the adult IM bioavailability; the task supposes the child absorbs "
+                                     "41%."),
         Misconception(f_child, "that multiplies by the bioavailability; to reach the same exposure the IM dose "
                                "must make up for the part that is not absorbed: divide by it."),
         Misconception(expected * 20.0, "that looks like the whole dose in mg for 20 kg; the task asks for mg per "
