@@ -203,7 +203,7 @@ def bench_explorer(n: int = 1000) -> None:
 
 
 def bench_population() -> None:
-    from helpers.population import simulate_population
+    from helpers import simulate_population
 
     print("Population: 1000 patients x 24 h, 1-minute grid (1000 x 1441), 70 kg, Kamp 2020, median of 15")
     print(f"{'route':<15}{'2 threads (ms)':>16}{'1 thread (ms)':>15}")
