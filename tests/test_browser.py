@@ -391,6 +391,10 @@ def _check_layout(page, scope: str, name: str) -> None:
     assert inside_viewport(page, plot), (name, plot.bounding_box(), page.viewport_size)
     assert inside_viewport(page, dose), (name, dose.bounding_box(), page.viewport_size)
     assert inside_viewport(page, dose_box(page, scope))
+    # caption and comparison table stay inside the plot column (the table scrolls there), never past the page
+    for part in ("krl-caption", "krl-table-wrap"):
+        box = page.locator(f"{scope} .krl-app .{part}").first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 0.5, (name, part, box)
 
 
 @pytest.mark.parametrize("where", WHERE)

@@ -29,6 +29,8 @@ BUTTONS = ("pin", "clear_pins", "share", "load_code", "export")
 SITE_NOTE = ("Venous: a forearm vein, where the shaded ranges and most route studies were measured. "
              "Arterial: the model's own blood, ahead of venous while the level rises.")
 
+# An HTML widget's content is a flex item whose minimum width is, by default, its widest unbreakable content
+# (the comparison table's rows): in the plot column it may shrink, so the frame fits and the table scrolls.
 STYLE = """<style>
 .krl-app {font-size: 14px; --krl-controls: 330px;}
 .krl-app .krl-banner {background:#fff3cd; border:1px solid #b58900; padding:3px 10px; border-radius:4px;
@@ -48,6 +50,7 @@ STYLE = """<style>
 .krl-app .widget-html-content {line-height: 1.35;}
 .krl-app .krl-readout-table td:last-child {font-weight: bold;}
 .krl-app .krl-plot-col {flex: 1 1 480px; min-width: 360px;}
+.krl-app .krl-plot-col .widget-html-content {min-width: 0;}
 .krl-app img.krl-plot {width: 100%; max-width: 660px; height: auto; display: block;}
 .krl-app.krl-projector img.krl-plot {max-width: 990px;}
 .krl-app .krl-caption {font-size: 0.86em; color: #333; margin: 2px 0 4px 0;}

@@ -88,7 +88,9 @@ def comparison_html(scene: Scene) -> str:
     if not scene.curves:
         return ""
     note = "" if scene.pins else "<div class='krl-hint'>Pin a curve to compare it here with the next one.</div>"
-    return (f"<div class='krl-table-wrap'>{comparison_table(scene).html(raw_columns=(0,))}</div>{note}")
+    # The table scrolls sideways inside the plot column; tabindex lets a keyboard scroll it too.
+    return (f"<div class='krl-table-wrap' tabindex='0' role='region' aria-label='Comparison of curves'>"
+            f"{comparison_table(scene).html(raw_columns=(0,))}</div>{note}")
 
 
 # ---------------------------------------------------------------------------- readouts
