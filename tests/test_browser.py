@@ -17,11 +17,9 @@ from browser_support import (
     ARTIFACT_DIR,
     NOTEBOOK_DIR,
     PANEL,
-    chromium,
     dose_box,
     error_outputs,
     inside_viewport,
-    jupyter_lab,
     plot_signature,
     plot_src,
     readout_rows,
@@ -31,7 +29,6 @@ from browser_support import (
     slider_readouts,
     stop_kernels,
     used_settings,
-    voila,
     wait_for_new_plot,
     wait_until_stable,
 )
@@ -41,33 +38,6 @@ pytestmark = pytest.mark.browser
 NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 EXPLORER = "01_route_explorer.ipynb"
 VIEWPORT = {"width": 1400, "height": 1000}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def lab():
-    with jupyter_lab() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def app_server():
-    with voila() as base:
-        yield base
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport=VIEWPORT)
-    page.js_errors = []
-    page.on("pageerror", lambda e: page.js_errors.append(str(e)))
-    yield page
-    page.close()
 
 
 def shot(page, name: str) -> None:

@@ -16,12 +16,9 @@ from browser_support import (
     ARTIFACT_DIR,
     NOTEBOOK_DIR,
     PANEL,
-    chromium,
     error_outputs,
-    jupyter_lab,
     run_all_cells,
     stop_kernels,
-    voila,
 )
 
 pytestmark = pytest.mark.browser
@@ -43,33 +40,6 @@ AUC_WRONG = [("595", "bioavailability F was left out"),          # F forgotten: 
              ("179", "sublingual or rectal"),                    # F 0.30
              ("554", "intramuscular"),                           # F 0.93
              ("400", "not within 5%")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def lab():
-    with jupyter_lab() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def app_server():
-    with voila() as base:
-        yield base
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport=VIEWPORT)
-    page.js_errors = []
-    page.on("pageerror", lambda e: page.js_errors.append(str(e)))
-    yield page
-    page.close()
 
 
 def shot(page, name: str) -> None:
