@@ -11,8 +11,9 @@
 * keypress-to-new-plot latency in the browser kernel: ArrowRight/ArrowLeft on the dose slider, from the
   keydown to the load of the new plot image, one key at a time (median, p95), app view and notebook view.
 
---compare N also builds the site without the kernel's warm imports (tools/build_site.py --no-warm-imports)
-and times the cold first plot of both, N rounds interleaved (the machine's load changes from minute to minute).
+--compare N also builds the site with other tools/build_site.py arguments (--variant, repeatable; default
+--no-warm-imports; e.g. --variant=--no-pyc) and times the cold first plot of each build, N rounds interleaved
+(the machine's load changes from minute to minute); --compare-only skips the other figures.
 
 Goals (issue 11): first plot within 20 s cold on the 2-core CI machine; slider changes within 150 ms median.
 With --site DIR an existing offline build is measured instead of building one.
@@ -146,7 +147,8 @@ def compare(sites: dict[str, Path], rounds: int) -> None:
                         page.close()
     print(f"Cold first plot, {rounds} rounds interleaved (s, median; every value)")
     for (name, view), values in times.items():
-        print(f"{name:<24}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}")
+        print(f"{name:<24}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}",
+              flush=True)
     print()
 
 
@@ -156,7 +158,12 @@ def main(argv=None) -> None:
     ap.add_argument("--cold-cache", action="store_true", help="also time a build from an empty download cache")
     ap.add_argument("--presses", type=int, default=30)
     ap.add_argument("--compare", type=int, default=0, metavar="N",
-                    help="also time the cold first plot without the kernel's warm imports, N rounds")
+                    help="also time the cold first plot of other builds (--variant), N rounds interleaved")
+    ap.add_argument("--variant", action="append", metavar="ARGS",
+                    help="build_site.py arguments of a build to compare with the default (repeatable; "
+                         "default --no-warm-imports); write --variant=--no-pyc")
+    ap.add_argument("--compare-only", action="store_true",
+                    help="with --compare: skip the single-site figures (cold/warm, slider latency)")
     args = ap.parse_args(argv)
     print("Browser edition (make site): build, size, start-up and slider latency")
     with tempfile.TemporaryDirectory(prefix="krl-bench-site-") as tmp:
@@ -174,14 +181,18 @@ def main(argv=None) -> None:
             print(f"make site (Pyodide from the CDN): {cdn_s:.1f} s; site {mb:.1f} MB in {n} files")
         mb, n = size(site)
         print(f"offline site: {mb:.1f} MB in {n} files ({parts(site)} MB)\n")
-        measure(site, args.presses)
+        if not args.compare_only:
+            measure(site, args.presses)
         if args.compare:
             wheel = next((ROOT / "dist").glob("ketamine_routes_lab-*.whl"))
-            plain = tmp / "no-warm-imports"
-            subprocess.run([str(ts.SITE_PYTHON), str(ROOT / "tools" / "build_site.py"), "--offline", "--wheel",
-                            str(wheel), "--out", str(plain), "--cache", str(ROOT / ".site-cache"),
-                            "--no-warm-imports"], check=True, capture_output=True, cwd=ROOT)
-            compare({"warm imports (default)": site, "no warm imports": plain}, args.compare)
+            sites = {"default build": site}
+            for i, variant in enumerate(args.variant or ["--no-warm-imports"]):
+                other = tmp / f"variant-{i}"
+                subprocess.run([str(ts.SITE_PYTHON), str(ROOT / "tools" / "build_site.py"), "--offline", "--wheel",
+                                str(wheel), "--out", str(other), "--cache", str(ROOT / ".site-cache"),
+                                *variant.split()], check=True, capture_output=True, cwd=ROOT)
+                sites[variant] = other
+            compare(sites, args.compare)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -120,6 +121,17 @@ def test_offline_build_is_verified_and_imports_helpers(offline_site):
     config = json.loads((offline_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js"
+    # faster cold start: the kernel's own wheels load with the rest (the kernel skips these names) ...
+    assert {"piplite", "ipykernel", "pyodide_kernel", "comm"} <= set(kernel["loadPyodideOptions"]["packages"])
+    if shutil.which("node"):
+        # ... and bytecode beside the sources, and matplotlib 3.8's font list (330), both made in Pyodide
+        pyodide_dir = offline_site / "static" / "pyodide"
+        with zipfile.ZipFile(pyodide_dir / course["file_name"]) as wheel:
+            assert "helpers/__pycache__/__init__.cpython-312.pyc" in wheel.namelist()
+        with zipfile.ZipFile(pyodide_dir / lock["packages"]["matplotlib"]["file_name"]) as wheel:
+            assert json.loads(wheel.read("matplotlib/fontlist.json"))["_version"] == 330
+        with zipfile.ZipFile(pyodide_dir / "python_stdlib.zip") as stdlib:
+            assert {"json/__init__.py", "json/__init__.pyc"} <= set(stdlib.namelist())
     assert kernel["disablePyPIFallback"] is True
     manifest = json.loads((offline_site / "krl-build-manifest.json").read_text())
     assert manifest["offline"] is True and manifest["notebooks"] == NOTEBOOKS

