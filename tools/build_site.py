@@ -433,9 +433,15 @@ if (%(fontlist)s) {
   await py.loadPackage("matplotlib", { messageCallback: () => {} });
   py.runPython(`import logging, pathlib
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+import json
 import matplotlib.font_manager as fm
-FONTLIST = (pathlib.Path(fm.__file__).parent / "fontlist.json").read_bytes()
-assert fm.json_load(pathlib.Path(fm.__file__).parent / "fontlist.json")._version == fm.FontManager.__version__`);
+path = pathlib.Path(fm.__file__).parent / "fontlist.json"
+data = json.loads(path.read_text())
+for key in ("afmlist", "ttflist"):   # built from a set of paths: sorted, so that two builds are identical
+    data[key].sort(key=lambda entry: (entry["fname"], entry["name"]))
+path.write_text(json.dumps(data, indent=2))
+assert fm.json_load(path)._version == fm.FontManager.__version__
+FONTLIST = path.read_bytes()`);
 }
 py.runPython("import sys; sys.argv = ['pyc'] + " + JSON.stringify(wheels.map((w) => "/w/" + w)));
 py.runPython(%(code)s);
