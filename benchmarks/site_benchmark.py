@@ -147,7 +147,7 @@ def compare(sites: dict[str, Path], rounds: int) -> None:
                         page.close()
     print(f"Cold first plot, {rounds} rounds interleaved (s, median; every value)")
     for (name, view), values in times.items():
-        print(f"{name:<24}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}",
+        print(f"{name:<28}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}",
               flush=True)
     print()
 

@@ -853,6 +853,8 @@ def main(argv=None) -> int:
                     if row.get("file") in served:
                         row["served_sha256"] = served[row["file"]]
                         row["bytecode"] = f"CPython 3.12 .pyc added by build_site.py in Pyodide {PYODIDE_VERSION}"
+                        if row["file"].startswith("static/pyodide/matplotlib-") and not args.no_fontlist:
+                            row["bytecode"] += "; matplotlib/fontlist.json rebuilt there for this matplotlib"
         else:
             # CDN Pyodide: its lock does not know our wheels, so they are given as URLs; Pyodide resolves
             # a relative URL against the kernel worker script, which lives in
