@@ -123,15 +123,16 @@ def test_offline_build_is_verified_and_imports_helpers(offline_site):
     assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js"
     # faster cold start: the kernel's own wheels load with the rest (the kernel skips these names) ...
     assert {"piplite", "ipykernel", "pyodide_kernel", "comm"} <= set(kernel["loadPyodideOptions"]["packages"])
-    if shutil.which("node"):
-        # ... and bytecode beside the sources, and matplotlib 3.8's font list (330), both made in Pyodide
-        pyodide_dir = offline_site / "static" / "pyodide"
-        with zipfile.ZipFile(pyodide_dir / course["file_name"]) as wheel:
-            assert "helpers/__pycache__/__init__.cpython-312.pyc" in wheel.namelist()
-        with zipfile.ZipFile(pyodide_dir / lock["packages"]["matplotlib"]["file_name"]) as wheel:
-            assert json.loads(wheel.read("matplotlib/fontlist.json"))["_version"] == 330
-        with zipfile.ZipFile(pyodide_dir / "python_stdlib.zip") as stdlib:
-            assert {"json/__init__.py", "json/__init__.pyc"} <= set(stdlib.namelist())
+    # ... and bytecode beside the sources, and matplotlib 3.8's font list (330), both made in Pyodide under
+    # node (tools/system_deps.sh test installs it; a build without node works but starts slower)
+    assert shutil.which("node"), "node is missing: run  sudo apt-get install -y nodejs  (tools/system_deps.sh test)"
+    pyodide_dir = offline_site / "static" / "pyodide"
+    with zipfile.ZipFile(pyodide_dir / course["file_name"]) as wheel:
+        assert "helpers/__pycache__/__init__.cpython-312.pyc" in wheel.namelist()
+    with zipfile.ZipFile(pyodide_dir / lock["packages"]["matplotlib"]["file_name"]) as wheel:
+        assert json.loads(wheel.read("matplotlib/fontlist.json"))["_version"] == 330
+    with zipfile.ZipFile(pyodide_dir / "python_stdlib.zip") as stdlib:
+        assert {"json/__init__.py", "json/__init__.pyc"} <= set(stdlib.namelist())
     assert kernel["disablePyPIFallback"] is True
     manifest = json.loads((offline_site / "krl-build-manifest.json").read_text())
     assert manifest["offline"] is True and manifest["notebooks"] == NOTEBOOKS
