@@ -66,6 +66,12 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 1
     raise RuntimeError(f"server did not answer {url} within {timeout_s:.0f} s; log: {log}")
 
 
+#: Kernels talk over Unix sockets in the server's private runtime folder: with TCP, a kernel picks free ports
+#: and binds them a moment later, and on a busy machine another process can take one in between (seen:
+#: "ZMQError: Address already in use" in the heartbeat thread, then a Voila page waiting for ever).
+KERNEL_TRANSPORT = ["--KernelManager.transport=ipc"]
+
+
 @contextmanager
 def _server(cmd: list[str], probe_path: str, port: int, name: str):
     """Run a Jupyter server with isolated config/data/runtime dirs; stop it (and its kernels) afterwards."""
@@ -108,7 +114,7 @@ def jupyter_lab(root_dir: Path = NOTEBOOK_DIR):
     """JupyterLab on a free port; yields ``(base_url, token)``."""
     port = free_port()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root_dir}"]
+           f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={root_dir}", *KERNEL_TRANSPORT]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     with _server(cmd, f"/api/status?token={TOKEN}", port, "lab") as base:
@@ -138,7 +144,7 @@ def voila(root_dir: Path = NOTEBOOK_DIR):
     """Voila in tree mode over ``root_dir`` on a free port (the same command as ``make app``); yields the base URL."""
     port = free_port()
     cmd = [sys.executable, "-m", "voila", str(root_dir), "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1", "--classic-tree"]
+           "--Voila.ip=127.0.0.1", "--classic-tree", *KERNEL_TRANSPORT]
     with _server(cmd, "/", port, "voila") as base:
         yield base
 
