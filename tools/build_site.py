@@ -787,7 +787,8 @@ def main(argv=None) -> int:
         if args.offline and not args.no_kernel_lock:
             # the kernel's own wheels (pyodide-kernel-extension's pypi/), as lock entries loaded with the rest:
             # otherwise the kernel installs them one after another with micropip/piplite once Pyodide is up
-            ext_pypi = Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
+            ext_pypi = (Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension"
+                        / "static" / "pypi")
             for stem in KERNEL_EXTENSION_WHEELS:
                 found = sorted(ext_pypi.glob(f"{stem}-*-py3-none-any.whl"))
                 if len(found) != 1:
