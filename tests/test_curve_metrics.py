@@ -76,3 +76,17 @@ def test_terminal_half_life_is_slowest_eigenvalue_of_rate_matrix():
     k[1, 1], k[2, 2] = -q[0] / v[1], -q[1] / v[2]
     slowest = np.min(np.abs(np.linalg.eigvals(k).real))
     assert terminal_half_life_min(30.0) == pytest.approx(np.log(2) / slowest, rel=1e-9)
+
+
+def test_time_to_fall_below_reads_another_site():
+    # read from an arterial simulation at another site, the crossing is the one of that site's own curve
+    arterial = simulate("iv_infusion", 35.0, 70.0, infusion_min=40.0, t_end_min=300.0, dt_min=0.5)
+    venous = simulate("iv_infusion", 35.0, 70.0, infusion_min=40.0, t_end_min=300.0, dt_min=0.5,
+                      sampling_site="venous")
+    assert time_to_fall_below(arterial, 100.0, site="venous") == pytest.approx(time_to_fall_below(venous, 100.0),
+                                                                                abs=1e-6)
+    effect_min = time_to_fall_below(arterial, 100.0, site="effect")
+    assert effect_min > time_to_fall_below(venous, 100.0)                  # the effect site lags the blood
+    assert float(arterial.site_conc_ng_ml("effect", 40.0 + effect_min)[0]) == pytest.approx(100.0, abs=1e-6)
+    with pytest.raises(ValueError, match="site"):
+        time_to_fall_below(arterial, 100.0, site="brain")

@@ -1,8 +1,6 @@
 """Tasks of notebook 03, IV infusion for depression."""
 from dataclasses import replace
 
-import numpy as np
-
 from ..model.curve_metrics import time_to_fall_below
 from ..model.simulation import simulate
 from .answers import MINUTES, PERCENT
@@ -16,27 +14,6 @@ THRESHOLD_NG_ML = 100.0
 
 def _fall_percent(sim, stop_min: float, after_min: float) -> float:
     return 100.0 * (1.0 - float(sim.conc_at(stop_min + after_min)) / float(sim.conc_at(stop_min)))
-
-
-def effect_site_minutes_below(sim, stop_min: float, threshold_ng_ml: float) -> float:
-    """Minutes from ``stop_min`` until the effect-site level falls below ``threshold_ng_ml`` for good.
-
-    The last grid point at or above the threshold is refined by bisection on the exact curve.
-    """
-    effect = sim.effect_site_ng_ml
-    above = np.flatnonzero(effect >= threshold_ng_ml)
-    if above.size == 0 or sim.t_min[above[-1]] <= stop_min:
-        return 0.0
-    if above[-1] + 1 >= sim.t_min.size:
-        raise ValueError("the simulated window ends before the effect-site level falls below the threshold")
-    low, high = float(sim.t_min[above[-1]]), float(sim.t_min[above[-1] + 1])
-    for _ in range(50):
-        middle = 0.5 * (low + high)
-        if float(sim.site_conc_ng_ml("effect", middle)[0]) >= threshold_ng_ml:
-            low = middle
-        else:
-            high = middle
-    return 0.5 * (low + high) - stop_min
 
 
 @number_task("03_percent_fall_20_min_second_step",
@@ -90,7 +67,7 @@ def _minutes_below():
                                        "stops (40 min)."),
         Misconception(sim.time_above_min(THRESHOLD_NG_ML), "that is the whole time at or above 100 ng/mL; the task "
                                                            "asks how long after the stop the level falls below it."),
-        Misconception(effect_site_minutes_below(sim, 40.0, THRESHOLD_NG_ML),
+        Misconception(time_to_fall_below(sim, THRESHOLD_NG_ML, site="effect"),
                       "that is the effect site (the dotted curve), which lags the blood; this task asks about the "
                       "blood level."),
     )), note=ARTERIAL_NOTE)
@@ -110,7 +87,7 @@ def _effect_minutes_below():
     grid = {"t_end_min": 240.0, "dt_min": 0.5}
     arterial = simulate("iv_infusion", **STANDARD, **grid)
     venous = simulate("iv_infusion", **STANDARD, **grid, sampling_site="venous")
-    expected = effect_site_minutes_below(arterial, 40.0, THRESHOLD_NG_ML)
+    expected = time_to_fall_below(arterial, THRESHOLD_NG_ML, site="effect")
     blood = "that is when the {} level falls below 100 ng/mL; the effect site (the dotted curve) lags the blood."
     return Expected(expected, (
         Misconception(time_to_fall_below(arterial, THRESHOLD_NG_ML), blood.format("arterial blood")),

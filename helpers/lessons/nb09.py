@@ -109,21 +109,9 @@ class CurveNumbers:
     def effect_falls_below_min(self, level_ng_ml: float) -> float:
         """Minutes after the first dose when the effect-site level falls below ``level_ng_ml`` for good (nan if
         it never reaches it)."""
-        sim = self.simulation
-        above = np.flatnonzero(sim.effect_site_ng_ml >= level_ng_ml)
-        if above.size == 0:
+        if not np.any(self.simulation.effect_site_ng_ml >= level_ng_ml):
             return math.nan
-        last = int(above[-1])
-        if last == len(sim.t_min) - 1:
-            raise ValueError(f"the effect site is still at or above {level_ng_ml:g} ng/mL at the end of the window")
-        low, high = float(sim.t_min[last]), float(sim.t_min[last + 1])
-        while high - low > 1e-6:         # bisection between the last grid point above and the next one
-            middle = 0.5 * (low + high)
-            if float(sim.site_conc_ng_ml("effect", np.array([middle]))[0]) >= level_ng_ml:
-                low = middle
-            else:
-                high = middle
-        return 0.5 * (low + high)
+        return self.dose_ends_min + time_to_fall_below(self.simulation, level_ng_ml, site="effect")
 
     def first_dose_peak(self) -> tuple[float, float]:
         """The highest level (ng/mL) before the second dose, and its time (min)."""

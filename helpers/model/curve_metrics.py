@@ -126,7 +126,7 @@ def dosing_interval_stats(sim) -> DosingIntervalStats:
                                steady_state_mean_ng_ml=float(steady_mean))
 
 
-def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
+def time_to_fall_below(sim, threshold_ng_ml: float, site: str | None = None) -> float:
     """Minutes from the end of the last dose until the level falls below a threshold for good.
 
     "End of the last dose" is when the last dose is given, or for an infusion
@@ -140,6 +140,8 @@ def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
         Result of :func:`helpers.simulate`; its window must extend past the crossing.
     threshold_ng_ml : float
         Concentration, ng/mL (> 0).
+    site : {"arterial", "venous", "effect"}, optional
+        Where the level is read (see :meth:`Simulation.site_conc_ng_ml`); default: the simulation's own blood.
 
     Examples
     --------
@@ -158,10 +160,17 @@ def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
     check_instance("sim", sim, Simulation, "the result of helpers.simulate()")
     threshold_ng_ml = check_number("threshold_ng_ml", threshold_ng_ml, low=0.0, high=LIMITS["threshold_ng_ml"][1],
                                    unit="ng/mL")
+    if site is None:
+        grid, conc_at = sim.conc_ng_ml, sim.conc_at
+    else:
+        grid = sim.site_conc_ng_ml(site)
+
+        def conc_at(t_min: float) -> float:
+            return float(sim.site_conc_ng_ml(site, t_min)[0])
     reference_min = float(sim.dose_times_min[-1]) + (sim.infusion_min or 0.0)
     after = sim.t_min > reference_min
     t = np.concatenate(([reference_min], sim.t_min[after]))
-    conc = np.concatenate(([float(sim.conc_at(reference_min))], sim.conc_ng_ml[after]))
+    conc = np.concatenate(([float(conc_at(reference_min))], grid[after]))
     above = np.flatnonzero(conc >= threshold_ng_ml)
     if above.size == 0:
         return 0.0
@@ -172,7 +181,7 @@ def time_to_fall_below(sim, threshold_ng_ml: float) -> float:
     low, high = float(t[last]), float(t[last + 1])
     for _ in range(100):   # bisection: conc >= threshold at low, < threshold at high
         middle = 0.5 * (low + high)
-        if sim.conc_at(middle) >= threshold_ng_ml:
+        if conc_at(middle) >= threshold_ng_ml:
             low = middle
         else:
             high = middle
