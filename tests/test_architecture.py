@@ -8,7 +8,6 @@ core -> model -> evidence -> presentation -> explorer -> lessons.
 from __future__ import annotations
 
 import ast
-import importlib
 import importlib.util
 import subprocess
 import sys
@@ -123,9 +122,8 @@ def test_simulate_loads_neither_widgets_nor_imaging_nor_plotting():
     assert out.strip() == "[]"
 
 
-SCRIPTS = sorted((PACKAGE.parent / folder / name).relative_to(PACKAGE.parent)
-                 for folder in ("benchmarks", "tools") for name in
-                 [p.name for p in (PACKAGE.parent / folder).glob("*.py")])
+SCRIPTS = sorted(path.relative_to(PACKAGE.parent)
+                 for folder in ("benchmarks", "tools") for path in (PACKAGE.parent / folder).glob("*.py"))
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=str)
