@@ -20,7 +20,10 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 HEADING_KEYS_SELECTOR := .jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus
 
-.PHONY: lab app site serve-site test test-fast lint bench reset clean system-lab system-test
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
+.PHONY: lab app site wheel serve-site test test-fast lint bench reset clean system-lab system-test
 
 system-lab:
 	@tools/system_deps.sh lab
@@ -75,9 +78,18 @@ $(VENV)/.installed-build: $(VENV)/.installed-lab
 	$(PY) -m pip install --quiet "build>=1.2"
 	touch $@
 
-site: $(SITE_VENV)/.installed $(VENV)/.installed-build
+# The wheel of helpers (the browser edition installs it): rebuilt only when a file it is made from changed.
+WHEEL_SOURCES := pyproject.toml README.md LICENSE $(shell find helpers -name '*.py' -o -name '*.toml' | sort)
+WHEEL_STAMP := dist/.wheel-built
+
+$(WHEEL_STAMP): $(WHEEL_SOURCES) $(VENV)/.installed-build
 	rm -f dist/ketamine_routes_lab-*.whl
 	$(PY) -m build --quiet --wheel --outdir dist .
+	touch $@
+
+wheel: $(WHEEL_STAMP)
+
+site: $(SITE_VENV)/.installed $(WHEEL_STAMP)
 	$(SITE_PY) tools/build_site.py --notebooks notebooks --wheel dist/ketamine_routes_lab-*.whl \
 	  --out $(SITE_DIR) --cache $(SITE_CACHE) $(if $(OFFLINE),--offline)
 
@@ -94,12 +106,13 @@ reset:
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check helpers tests benchmarks tools
 
+# Both cores (PYTEST_WORKERS=1 for one); the slowest tests are listed at the end.
 test: system-test $(VENV)/.installed-test lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL) --durations=25
 
 # No browser, no site build: the quick loop while changing code.
 test-fast: $(VENV)/.installed-test lint
-	$(PY) -m pytest -m "not browser and not slow"
+	$(PY) -m pytest $(PYTEST_PARALLEL) --durations=10 -m "not browser and not slow"
 
 bench: $(VENV)/.installed-test system-test
 	$(PY) benchmarks/run_benchmarks.py

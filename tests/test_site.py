@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from artifacts import built_site, built_wheel
 from browser_support import ARTIFACT_DIR, LAUNCH_ARGS, chromium_path, error_outputs, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,18 +53,6 @@ pytestmark = pytest.mark.slow
 
 
 # ----------------------------------------------------------------------------- building
-def make_site(out: Path, offline: bool, extra: list[str] = ()) -> tuple[Path, float, str]:
-    """Run ``make site`` (as a user would) into ``out``; return the folder, the seconds it took and its output."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    cmd = ["make", "--no-print-directory", "site", f"SITE_DIR={out}", *(["OFFLINE=1"] if offline else []), *extra]
-    start = time.monotonic()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{output[-5000:]}"
-    return out, elapsed, output
-
-
 def landing_links(site: Path) -> tuple[list[str], list[str]]:
     text = (site / "index.html").read_text(encoding="utf-8")
     notebook = re.findall(r'class="krl-btn krl-nb" href="notebooks/index\.html\?path=([^"]+)"', text)
@@ -72,16 +61,14 @@ def landing_links(site: Path) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture(scope="session")
-def offline_site(tmp_path_factory) -> Path:
-    site, elapsed, output = make_site(tmp_path_factory.mktemp("site-offline") / "site", offline=True)
-    print(f"make site OFFLINE=1: {elapsed:.1f} s")
-    return site
+def offline_site() -> Path:
+    """``make site OFFLINE=1``, built once per content for every worker (tests/artifacts.py)."""
+    return built_site(offline=True)
 
 
-def test_default_build_lists_every_notebook(tmp_path):
+def test_default_build_lists_every_notebook():
     """``make site``: Pyodide from the CDN, the rest of the site local; every notebook on the landing page."""
-    site, elapsed, _ = make_site(tmp_path / "site", offline=False)
-    print(f"make site: {elapsed:.1f} s")
+    site = built_site(offline=False)
     notebook, app = landing_links(site)
     assert notebook == NOTEBOOKS
     assert app == [n.removesuffix(".ipynb") for n in NOTEBOOKS]
@@ -143,7 +130,7 @@ def test_offline_build_is_verified_and_imports_helpers(offline_site):
 
 
 def _build_with_vendor(vendor: Path, out: Path) -> subprocess.CompletedProcess:
-    wheel = next((ROOT / "dist").glob("ketamine_routes_lab-*.whl"))
+    wheel = built_wheel()
     return subprocess.run([str(SITE_PYTHON), str(ROOT / "tools" / "build_site.py"), "--offline", "--wheel", str(wheel),
                            "--out", str(out), "--cache", str(ROOT / ".site-cache"), "--vendor-wheel", str(vendor)],
                           capture_output=True, text=True, cwd=ROOT)
