@@ -139,7 +139,13 @@ def evaluate(modal: Modal, tau, *, ka_per_min=None, release_min: float = 0.0, in
     tau = np.asarray(tau, dtype=float)
     per_mode = mode_response(modal.rates[..., :, None], tau, ka_per_min=ka_per_min, release_min=release_min,
                              integral=integral)
-    return modal.weights @ per_mode
+    return _never_negative(modal.weights @ per_mode)
+
+
+def _never_negative(out: np.ndarray) -> np.ndarray:
+    """Every output is an amount or a concentration: where the weights cancel (an absorbed dose at t = 0),
+    rounding can leave -1e-13 instead of 0, which a plot hides but a CSV shows. Clip it, in place."""
+    return np.maximum(out, 0.0, out=out)
 
 
 def evaluate_fast(modal: Modal, tau, *, ka_per_min=None, release_min: float = 0.0):
@@ -148,4 +154,4 @@ def evaluate_fast(modal: Modal, tau, *, ka_per_min=None, release_min: float = 0.
     ``ka_per_min`` may hold one rate per patient.
     """
     rates, weights = as_exponentials(modal.rates, modal.weights, ka_per_min)
-    return exponential_sum(rates, weights, np.asarray(tau, dtype=float), release_min)
+    return _never_negative(exponential_sum(rates, weights, np.asarray(tau, dtype=float), release_min))
