@@ -4,6 +4,8 @@ Sections (each can be run alone: python benchmarks/run_benchmarks.py engine):
   engine    one 24-hour simulation on a 1-minute grid: closed form vs scipy solve_ivp (LSODA)
   explorer  random control changes through the explorer (headless) vs the naive interact pattern
   population  1000 simulated patients x 24 h on a 1-minute grid (variability bands)
+  limits    the slowest calls LIMITS allows (most doses, most grid points), with their norketamine and
+            effect-site curves (the README promises under a second)
   browser   keypress on the dose slider -> new plot image loaded, in Chromium (JupyterLab and Voila),
             for the explorer and for a bare one-slider ipywidgets demo
 """
@@ -217,6 +219,35 @@ def bench_population() -> None:
     print(f"slowest route: {worst:.1f} ms (goal: at most 50 ms)\n")
 
 
+def bench_limits() -> None:
+    from helpers import LIMITS, simulate_population
+    from helpers.model.simulation import MAX_WORK
+
+    t_end = LIMITS["t_end_min"][1]
+    points = LIMITS["grid points"][1]
+    calls = {
+        "1000 sublingual doses (2 pathways), MAX_WORK": dict(route="sublingual", dose_mg=10, n_doses=1000,
+                                                             interval_min=20, t_end_min=t_end,
+                                                             dt_min=t_end / (MAX_WORK // 2000 - 1)),
+        "one oral dose, most grid points": dict(route="oral", dose_mg=10, t_end_min=t_end, dt_min=t_end / (points - 1)),
+        "2 sublingual doses, most grid points": dict(route="sublingual", dose_mg=10, n_doses=2, interval_min=60,
+                                                     t_end_min=t_end, dt_min=t_end / (points - 1)),
+    }
+    print("Limits: the slowest valid calls, venous blood, median of 3 (s)")
+    print(f"{'call':<48}{'simulate':>10}{'norketamine':>13}{'effect site':>13}")
+    for label, kwargs in calls.items():
+        sim_s = median_us(lambda: simulate(**kwargs, sampling_site="venous"), 3, warmup=0) / 1e6
+        sim = simulate(**kwargs, sampling_site="venous")
+        nk_s = median_us(lambda: simulate(**kwargs, sampling_site="venous").norketamine_ng_ml, 3, warmup=0) / 1e6
+        effect_s = median_us(lambda: simulate(**kwargs, sampling_site="venous").effect_site_ng_ml, 3, warmup=0) / 1e6
+        del sim
+        print(f"{label:<48}{sim_s:>10.2f}{nk_s - sim_s:>13.2f}{effect_s - sim_s:>13.2f}")
+    population = median_us(lambda: simulate_population("sublingual", 10, 70, seed=0, n_patients=2000, n_doses=37,
+                                                       interval_min=60, t_end_min=10000, dt_min=10.0), 3) / 1e6
+    print(f"{'population: 2000 patients x 1001 points x 74 inputs':<48}{population:>10.2f}")
+    print("promise (README): every valid call under 1 s\n")
+
+
 EXPLORER_ONLY = "from helpers import explore\nexplore(route='iv_infusion', dose_mg_per_kg=0.5, weight_kg=70)"
 
 
@@ -289,7 +320,7 @@ def bench_browser(changes: int = 40) -> None:
 
 
 SECTIONS = {"engine": bench_engine, "explorer": bench_explorer, "population": bench_population,
-            "browser": bench_browser}
+            "limits": bench_limits, "browser": bench_browser}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(SECTIONS)

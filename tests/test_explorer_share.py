@@ -1,6 +1,8 @@
 """Sharing: app.state and share codes rebuild the same curves; old codes load; bad codes change nothing."""
+import base64
 import json
 import random
+import zlib
 
 import numpy as np
 import pytest
@@ -95,6 +97,12 @@ def test_a_code_without_a_newer_control_loads_with_its_default():
     assert app.controls["sampling_site"].value == "venous" and not app.controls["effect_site"].value
 
 
+def _signed(kind: str, body: bytes) -> str:
+    """A code with a valid check over any payload (what a hostile page could craft)."""
+    payload = base64.urlsafe_b64encode(kind.encode() + body).decode().rstrip("=")
+    return f"KRL1.{payload}.{zlib.crc32(payload.encode()) & 0xFFFFFF:06x}"
+
+
 BAD_CODES = [
     ("", "not a valid share code"),
     ("hello", "not a valid share code"),
@@ -106,6 +114,11 @@ BAD_CODES = [
     ("KRL1.bm9wZQ.f9a14c", "cannot be read"),                         # right check digits, not a state
     ("KRL1.ansicSI6ImludmFsaWQifQ.a27a15", "unknown setting"),       # {"q": "invalid"}
     ("KRL1.ansiciI6Im9yYWwiLCJ3Ijo1MDB9.16f04d", "cannot use"),       # weight 500 kg
+    ("KRL1.\u00e9t\u00e9.abcdef", "use only letters, digits"),             # not ASCII
+    ("KRL" + "9" * 5000 + ".abc.abcdef", "no format version"),        # a 5000-digit version
+    ("KRL1." + "A" * 9000 + ".abcdef", "characters long"),            # longer than any state
+    (_signed("z", zlib.compress(b" " * 10_000_000, 9)), "characters long"),   # a 10-MB bomb
+    (_signed("z", zlib.compress(b'{"r":"oral"}' + b" " * 100_000, 9)), "cannot be read"),   # inflates past 64 kB
 ]
 
 
@@ -131,7 +144,9 @@ def test_bad_state_dicts_are_refused():
     good = explore().state
     for bad, words in [({**good, "weight_kg": 500}, "weight_kg"), ({**good, "colour": "red"}, "unknown key"),
                        ({**good, "version": 99}, "version"), ({**good, "pins": [{"route": "oral"}]}, "dose_mg"),
-                       ({**good, "swallowed_fraction": {"oral": 0.5}}, "swallowed_fraction")]:
+                       ({**good, "swallowed_fraction": {"oral": 0.5}}, "swallowed_fraction"),
+                       ({**good, "version": [1]}, "version"), ({**good, "version": 10**5000}, "5001 digits"),
+                       ({**good, "version": True}, "version")]:
         with pytest.raises(ValueError, match=words):
             explore(state=bad)
 

@@ -78,7 +78,7 @@ def test_percentiles_are_ordered(route, seed):
 @pytest.mark.parametrize("route", ["oral", "intranasal", "intramuscular", "sublingual", "rectal"])
 def test_each_patients_auc_times_clearance_is_their_absorbed_dose(route):
     """AUC_inf x CL_i = F_i x dose, with AUC from the curve (trapezoid), not from the formula."""
-    pop = simulate_population(route, 50.0, 70.0, n_patients=25, seed=11, t_end_min=60000, dt_min=0.5)
+    pop = simulate_population(route, 50.0, 70.0, n_patients=25, seed=11, t_end_min=20000, dt_min=0.5)
     keep = pop.conc_ng_ml[:, -1] < 1e-6 * pop.conc_ng_ml.max(axis=1)   # curve has essentially ended
     assert keep.sum() >= 20
     auc = trapezoid(pop.conc_ng_ml, pop.t_min, axis=1) / 1000.0          # mg min / L

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["check_number", "check_count", "check_choice", "check_flag", "check_times", "check_instance"]
+__all__ = ["check_number", "check_count", "check_choice", "check_flag", "check_times", "check_instance", "shown"]
 
 
 _MAX_LISTED = 12   # choices named in full in an error message; longer lists are cut
@@ -25,8 +25,16 @@ def _format_range(low: float | None, high: float | None, low_open: bool) -> str:
     return f"{left}{low_text}, {high_text}"
 
 
-def _shown(value) -> str:
-    """repr() of a value, shortened so a huge number or array cannot flood the message."""
+def shown(value) -> str:
+    """repr() of a value, shortened so a huge number or array cannot flood (or break) the message.
+
+    >>> shown(10**5000)
+    'a whole number of about 5001 digits'
+    >>> shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxx'"
+    """
+    if isinstance(value, int) and value.bit_length() > 200:   # repr() of a 4300-digit int raises
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:40] + "..." + text[-12:]
 
@@ -47,14 +55,14 @@ def check_number(name: str, value, *, low: float | None = None, high: float | No
     Traceback (most recent call last):
     ...
     ValueError: dose_mg must be a finite number in (0, inf); got -1
-    >>> check_number("dose_mg", 10**400, low=0, high=10000)  # doctest: +ELLIPSIS
+    >>> check_number("dose_mg", 10**400, low=0, high=10000)
     Traceback (most recent call last):
     ...
-    ValueError: dose_mg must be a finite number in (0, 10000]; got 10000000000...000000000000
+    ValueError: dose_mg must be a finite number in (0, 10000]; got a whole number of about 401 digits
     """
     suffix = f" {unit}" if unit else ""
     valid = _format_range(low, high, low_open)
-    message = f"{name} must be a finite number in {valid}{suffix}; got {_shown(value)}"
+    message = f"{name} must be a finite number in {valid}{suffix}; got {shown(value)}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(message)
     try:
@@ -81,7 +89,7 @@ def check_count(name: str, value, *, low: int = 1, high: int | None = None) -> i
     ValueError: n_doses must be a whole number in [1, inf); got 0
     """
     valid = f"[{low}, {'inf)' if high is None else f'{high}]'}"
-    message = f"{name} must be a whole number in {valid}; got {_shown(value)}"
+    message = f"{name} must be a whole number in {valid}; got {shown(value)}"
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(message)
     if isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and math.isfinite(value)
@@ -111,7 +119,7 @@ def check_choice(name: str, value, choices: Iterable[str]) -> str:
         listed = ", ".join(repr(option) for option in options[:_MAX_LISTED])
         if len(options) > _MAX_LISTED:
             listed += f", ... ({len(options)} in all)"
-        raise ValueError(f"{name} must be one of {listed}; got {_shown(value)}")
+        raise ValueError(f"{name} must be one of {listed}; got {shown(value)}")
     return value
 
 
@@ -128,7 +136,7 @@ def check_flag(name: str, value) -> bool:
     ValueError: projector must be True or False; got 'yes'
     """
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False; got {_shown(value)}")
+        raise ValueError(f"{name} must be True or False; got {shown(value)}")
     return bool(value)
 
 
@@ -146,7 +154,7 @@ def check_times(name: str, value, *, low: float = 0.0, high: float | None = None
     ValueError: t_min must be finite numbers in [0, inf) min; got nan
     """
     valid = _format_range(low, high, low_open=False)
-    message = f"{name} must be finite numbers in {valid} {unit}; got {_shown(value)}"
+    message = f"{name} must be finite numbers in {valid} {unit}; got {shown(value)}"
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         raise ValueError(message)
     try:
@@ -170,5 +178,5 @@ def check_instance(name: str, value, kind: type, what: str):
     ValueError: sim must be the result of helpers.simulate(); got 3
     """
     if not isinstance(value, kind):
-        raise ValueError(f"{name} must be {what}; got {_shown(value)}")
+        raise ValueError(f"{name} must be {what}; got {shown(value)}")
     return value

@@ -24,6 +24,7 @@ import os
 import zlib
 from urllib.parse import parse_qs, urlsplit
 
+from ..core.checks import shown
 from .state import ExplorerState, default_state, state_from_dict
 
 __all__ = ["FORMAT_VERSION", "ShareCodeError", "encode", "decode", "decode_dict", "code_from_query", "share_link",
@@ -50,6 +51,13 @@ _DEFAULTS_V1 = {"dose_unit": "mg_per_kg", "dose_mg_per_kg": 0.5, "dose_mg": 35.0
                 "sampling_site": "venous", "effect_site": False, "variability": False, "norketamine": False,
                 "log_scale": False, "projector": False, "pins": []}
 FORMATS = {1: (_KEYS_V1, _PIN_KEYS_V1, _DEFAULTS_V1)}
+
+
+#: Longest code accepted (a state with every pin takes well under 2 000 characters) and the most its
+#: contents may inflate to: a longer or denser code is refused before it costs any time or memory.
+MAX_CODE_CHARS = 8_000
+MAX_STATE_BYTES = 64_000
+_CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 class ShareCodeError(ValueError):
@@ -107,13 +115,19 @@ def decode_dict(code) -> dict:
     if not isinstance(code, str):
         raise ShareCodeError(f"a share code is text; got {type(code).__name__}")
     text = code.strip()
+    if len(text) > MAX_CODE_CHARS:
+        raise _unexpected(text, f"it is {len(text)} characters long; codes are at most {MAX_CODE_CHARS}")
+    if not set(text) <= _CODE_ALPHABET:
+        odd = next(c for c in text if c not in _CODE_ALPHABET)
+        raise _unexpected(text, f"it contains {odd!r}; codes use only letters, digits, '-', '_' and '.'")
     parts = text.split(".")
     if len(parts) != 3 or not parts[0].startswith(PREFIX):
         raise _unexpected(text, f"it should have three parts separated by dots and start with {PREFIX}")
     version_text, payload, check = parts
-    if not version_text[len(PREFIX):].isdigit():
-        raise _unexpected(text, "no format version after " + PREFIX)
-    version = int(version_text[len(PREFIX):])
+    digits = version_text[len(PREFIX):]
+    if not digits.isdigit() or len(digits) > 6:
+        raise _unexpected(text, "no format version (a small number) after " + PREFIX)
+    version = int(digits)
     if version not in FORMATS:
         if version > FORMAT_VERSION:
             raise ShareCodeError(f"this code was made by a newer version of the explorer (format {version}; "
@@ -124,9 +138,9 @@ def decode_dict(code) -> dict:
                              "copy the whole code again")
     try:
         raw = _unb64(payload)
-        body = zlib.decompress(raw[1:]) if raw[:1] == b"z" else raw[1:] if raw[:1] == b"j" else None
-        compact = json.loads(body) if body is not None else None
-    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
+        body = _inflate(raw[1:]) if raw[:1] == b"z" else raw[1:] if raw[:1] == b"j" else None
+        compact = json.loads(body) if body is not None and len(body) <= MAX_STATE_BYTES else None
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError, RecursionError):
         compact = None
     if not isinstance(compact, dict):
         raise _unexpected(text, "its contents cannot be read")
@@ -153,6 +167,13 @@ def decode_dict(code) -> dict:
     return data
 
 
+def _inflate(packed: bytes) -> bytes | None:
+    """The decompressed payload, or None if it would exceed MAX_STATE_BYTES (a decompression bomb)."""
+    inflater = zlib.decompressobj()
+    body = inflater.decompress(packed, MAX_STATE_BYTES + 1)
+    return None if len(body) > MAX_STATE_BYTES or inflater.unconsumed_tail else body
+
+
 def decode(code) -> ExplorerState:
     """The state a share code holds, validated; raises :class:`ShareCodeError` (a ValueError) with the reason."""
     data = decode_dict(code)
@@ -173,8 +194,9 @@ def state_from_versioned(data) -> ExplorerState:
         raise ValueError(f"state must be a dict (app.state) or a share code (text); got {type(data).__name__}")
     data = dict(data)
     version = data.pop("version", FORMAT_VERSION)
-    if version not in FORMATS:
-        raise ValueError(f"state has format version {version!r}; this explorer reads versions 1 to {FORMAT_VERSION}")
+    if isinstance(version, bool) or not isinstance(version, int) or version not in FORMATS:
+        raise ValueError(f"state has format version {shown(version)}; this explorer reads versions 1 to "
+                         f"{FORMAT_VERSION}")
     return state_from_dict(data)
 
 

@@ -25,13 +25,15 @@ Numbers, one table per drug: ``data/norketamine.toml``.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from ..core.checks import check_times
 from ..core.parameters import Parameter, load_data_file, parameters_in
 from ..core.units import MIN_PER_H, REFERENCE_WEIGHT_KG
 from .disposition import modes
-from .engine import Modal, combine, disposition_modal, evaluate, then
+from .engine import Modal, combine, disposition_modal, superpose, then
 
 __all__ = ["NORKETAMINE", "METABOLITES", "METABOLITE_LABELS", "metabolite_disposition", "norketamine_volume_l",
            "norketamine_modal", "norketamine_amounts_mg", "auc_ratio_inf"]
@@ -99,30 +101,24 @@ def norketamine_modal(parent_modes, pathway, weight_kg: float, drug: str = "keta
     return combine(formed, first_pass)
 
 
-def norketamine_amounts_mg(sim, t_min=None) -> dict[str, np.ndarray]:
+def norketamine_amounts_mg(sim, t_min=None, *, central_only: bool = False) -> dict[str, np.ndarray]:
     """Norketamine in the blood (``central``), tissues (``peripheral``) and ``eliminated``, mg.
 
     Amounts in parent-mass equivalents at each time of ``t_min`` (default:
     the simulation's grid); the metabolite of the simulation's drug. ``central +
     peripheral + eliminated`` equals the metabolite formed so far:
-    ``fm x eliminated parent + f_fp x first pass``.
+    ``fm x eliminated parent + f_fp x first pass``. ``central_only`` computes the blood
+    amount alone (what the plotted curve needs).
     """
     _check_sim(sim)
     t = sim.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min, high=float(sim.t_min[-1]) * 1e3))
     volumes, clearance, _ = metabolite_disposition(sim.weight_kg, sim.drug)
-    out = {name: np.zeros_like(t) for name in ("central", "peripheral", "eliminated")}
-    modals = {}
-    for pathway, t0, amount in sim.dose_inputs():
-        if pathway not in modals:   # one modal per pathway, reused for every dose
-            modals[pathway] = norketamine_modal(sim.modes, pathway, sim.weight_kg, sim.drug)
-        inputs = dict(ka_per_min=pathway.ka_per_min, release_min=pathway.release_min)
-        tau = t - t0 - pathway.lag_min
-        level = amount * evaluate(modals[pathway], tau, **inputs)
-        area = amount * evaluate(modals[pathway].select("central"), tau, integral=True, **inputs)
-        out["central"] += level[0]
-        out["peripheral"] += level[1]
-        out["eliminated"] += clearance / volumes[0] * area[0]
-    return out
+    modal_of = partial(norketamine_modal, sim.modes, weight_kg=sim.weight_kg, drug=sim.drug)
+    if central_only:
+        return {"central": superpose(sim.dose_inputs(), lambda p: modal_of(p).select("central"), t)[0]}
+    level = superpose(sim.dose_inputs(), modal_of, t)
+    area = superpose(sim.dose_inputs(), lambda p: modal_of(p).select("central"), t, integral=True)
+    return {"central": level[0], "peripheral": level[1], "eliminated": clearance / volumes[0] * area[0]}
 
 
 def auc_ratio_inf(sim) -> float:

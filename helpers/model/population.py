@@ -40,7 +40,7 @@ VARIABILITY: dict[str, Parameter] = parameters_in(load_data_file("variability.to
 MAX_PATIENTS = 100_000
 MAX_SEED = 2**63 - 1
 _MAX_VALUES = 60_000_000       # patients x grid points (memory guard, ~0.5 GB of float64)
-_MAX_WORK = 600_000_000        # patients x grid points x dose inputs (time guard: a few seconds)
+_MAX_WORK = 150_000_000        # patients x grid points x dose inputs (time guard: about a second)
 #: Pyodide (the browser edition's Python) cannot start threads; patients are then computed serially.
 CAN_START_THREADS = sys.platform != "emscripten"
 _VARIABILITY_DRUGS = ("ketamine",)   # whose between-patient variability data/variability.toml describes

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.checks import check_choice, check_number
+from ..core.checks import check_choice, check_number, shown
 from ..core.parameters import Parameter, load_data_file, parameters_in
 
 __all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS", "ROUTE_KINDS", "bioavailability_of", "MAX_DOSE_MG"]
@@ -122,12 +122,16 @@ class Route:
         if self.fixed_doses_mg is None:
             return check_number("dose_mg", dose_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
         allowed = self.fixed_doses_mg
-        if isinstance(dose_mg, bool) or not isinstance(dose_mg, (int, float)) or not any(
-                abs(dose_mg - d) < 1e-9 for d in allowed):
-            listed = ", ".join(f"{d:g}" for d in allowed)
-            raise ValueError(f"dose_mg must be one of {listed} mg for route {self.key!r} "
-                             f"({self._value('device_mg'):g} mg per device); got {dose_mg!r}")
-        return float(dose_mg)
+        listed = ", ".join(f"{d:g}" for d in allowed)
+        message = (f"dose_mg must be one of {listed} mg for route {self.key!r} "
+                   f"({self._value('device_mg'):g} mg per device)")
+        try:
+            number = check_number("dose_mg", dose_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
+        except ValueError:
+            raise ValueError(f"{message}; got {shown(dose_mg)}") from None
+        if not any(abs(number - d) < 1e-9 for d in allowed):
+            raise ValueError(f"{message}; got {shown(dose_mg)}")
+        return number
 
     def _value(self, name: str, default=None):
         parameter = self.parameters.get(name)

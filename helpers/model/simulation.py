@@ -15,7 +15,7 @@ import numpy as np
 from ..core.checks import check_choice, check_count, check_number, check_times
 from ..core.units import NG_ML_PER_MG_L
 from .disposition import DEFAULT_MODEL, RACEMIC_MODELS, Modes, get_model
-from .engine import Modal, disposition_modal, evaluate
+from .engine import Modal, disposition_modal, evaluate, superpose
 from .kernels import released_fraction, site_amount
 from .norketamine import norketamine_amounts_mg, norketamine_volume_l
 from .routes import ROUTES, Pathway, Route
@@ -25,15 +25,17 @@ __all__ = ["Simulation", "simulate", "time_grid", "pathway_amounts_mg", "concent
            "LIMITS"]
 
 # Every numeric argument has a physically meaningful, documented range (README, "Valid ranges"). A
-# teaching course never needs more, and the bounds keep every computation finite and quick.
-MAX_GRID_POINTS = 2_000_000      # samples of one curve
-MAX_T_END_MIN = 90 * 1440.0      # 90 days: a long course of home dosing, or 20 terminal half-lives
+# teaching course never needs more, and the bounds keep every call finite and quick: the slowest valid
+# call (the most doses and grid points MAX_WORK allows) takes well under a second, its norketamine and
+# effect-site curves too (make bench prints the figures).
+MAX_GRID_POINTS = 1_000_000      # samples of one curve
+MAX_T_END_MIN = 14 * 1440.0      # 14 days: two weeks of home dosing, or many terminal half-lives
 MIN_T_END_MIN = 1e-6             # a window must be longer than the rounding of a float time
 MIN_INFUSION_MIN = 0.1           # 6 s: anything shorter is a bolus (and cancels digits in the closed form)
-MAX_INFUSION_MIN = 30 * 1440.0   # 30 days of continuous infusion
-MAX_N_DOSES = 1000               # e.g. a troche three times a day for most of a year
+MAX_INFUSION_MIN = 14 * 1440.0   # 14 days of continuous infusion
+MAX_N_DOSES = 1000               # e.g. a dose every 20 minutes for two weeks
 MAX_INTERVAL_MIN = 7 * 1440.0    # a week between doses
-MAX_WORK = 50_000_000            # grid points x pathway doses (each is one closed-form evaluation)
+MAX_WORK = 10_000_000            # grid points x pathway doses (each is one closed-form evaluation)
 MAX_CONC_NG_ML = 1e6             # thresholds far above any concentration a dose can give
 #: The valid ranges, by argument (low, high; units as in the names).
 LIMITS = {"t_end_min": (MIN_T_END_MIN, MAX_T_END_MIN), "infusion_min": (MIN_INFUSION_MIN, MAX_INFUSION_MIN),
@@ -88,18 +90,6 @@ def concentration_modal(modes: Modes, pathway: Pathway, blood: str, site: str) -
 
 def _dose_inputs(pathways, dose_times_min, dose_mg) -> list[tuple[Pathway, float, float]]:
     return [(p, t0, dose_mg * p.share) for t0 in dose_times_min for p in pathways]
-
-
-def _superposed(inputs, modal_of, t_min, *, integral: bool = False) -> np.ndarray:
-    """Sum over every pathway of every dose of ``modal_of(pathway)`` evaluated at ``t_min``."""
-    total, modals = 0.0, {}
-    for pathway, t0, amount in inputs:
-        if pathway not in modals:   # one modal per pathway, reused for every dose
-            modals[pathway] = modal_of(pathway)
-        total = total + amount * evaluate(modals[pathway], t_min - t0 - pathway.lag_min,
-                                          ka_per_min=pathway.ka_per_min, release_min=pathway.release_min,
-                                          integral=integral)
-    return total
 
 
 def _systemic_bioavailability(modes: Modes, pathways) -> float:
@@ -186,7 +176,7 @@ class Simulation:
         if site != "effect":
             site = resolve_sampling_site(self.model, self.model_blood, site)
         t = self.t_min if t_min is None else np.atleast_1d(check_times("t_min", t_min, high=MAX_T_END_MIN))
-        return _superposed(self.dose_inputs(), self._modal_of(site), t)[0]
+        return superpose(self.dose_inputs(), self._modal_of(site), t)[0]
 
     @cached_property
     def effect_site_ng_ml(self) -> np.ndarray:
@@ -204,7 +194,7 @@ class Simulation:
     @cached_property
     def auc_ng_min_ml(self) -> float:
         """Area under the curve over the simulated window (exact, not a trapezoid sum), ng min/mL."""
-        area = _superposed(self.dose_inputs(), self._modal_of(self.sampling_site), self.t_min[-1:], integral=True)
+        area = superpose(self.dose_inputs(), self._modal_of(self.sampling_site), self.t_min[-1:], integral=True)
         return float(area[0, 0])
 
     @cached_property
@@ -213,7 +203,8 @@ class Simulation:
 
         See :mod:`helpers.model.norketamine`.
         """
-        return (norketamine_amounts_mg(self)["central"] / norketamine_volume_l(self.weight_kg, self.drug)
+        return (norketamine_amounts_mg(self, central_only=True)["central"]
+                / norketamine_volume_l(self.weight_kg, self.drug)
                 * NG_ML_PER_MG_L)
 
     @property
@@ -254,7 +245,7 @@ class Simulation:
         True
         """
         t = np.atleast_1d(check_times("t_min", t_min, high=MAX_T_END_MIN))
-        conc = _superposed(self.dose_inputs(), self._modal_of(self.sampling_site), t)[0]
+        conc = superpose(self.dose_inputs(), self._modal_of(self.sampling_site), t)[0]
         return conc if np.ndim(t_min) else conc[0]
 
     def time_above_min(self, threshold_ng_ml: float) -> float:
@@ -320,14 +311,14 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
         Body weight, kg, within the disposition model's range (10-150 kg for
         the default model).
     t_end_min, dt_min : float
-        Simulated window, min, in [1e-06, 129600] (90 days), and grid spacing, min,
-        in (0, t_end_min], at most 2 million grid steps.
+        Simulated window, min, in [1e-06, 20160] (14 days), and grid spacing, min,
+        in (0, t_end_min], at most 1 million grid steps.
     infusion_min : float, optional
-        Duration of each infusion, min, in [0.1, 43200] (``iv_infusion`` only;
+        Duration of each infusion, min, in [0.1, 20160] (``iv_infusion`` only;
         default 40).
     n_doses : int
         Number of doses, 1 to 1000, given every ``interval_min`` minutes
-        (doses x pathways x grid points at most 50 million).
+        (doses x pathways x grid points at most 10 million).
     interval_min : float, optional
         Time between dose starts, min, in (0, 10080] (a week); required when
         ``n_doses > 1``.
@@ -394,7 +385,7 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     if len(inputs) * t.size > MAX_WORK:
         raise ValueError(f"n_doses x pathways x grid points must be at most {MAX_WORK}; got {n_doses} x "
                          f"{len(pathways)} x {t.size} (use fewer doses or a coarser dt_min)")
-    conc = _superposed(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
+    conc = superpose(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
     return Simulation(
         route=route_key, drug=chosen.drug, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,

@@ -93,7 +93,7 @@ def simulation_table(simulations, caption: str = "") -> Table:
     (35 mg / 84 L/h = 417 ng h/mL):
 
     >>> from helpers import simulate
-    >>> print(simulation_table([simulate("iv_infusion", 35, 70, infusion_min=40, t_end_min=30 * 1440, dt_min=10)]))
+    >>> print(simulation_table([simulate("iv_infusion", 35, 70, infusion_min=40, t_end_min=14 * 1440, dt_min=10)]))
     route        dose (mg)  Cmax (ng/mL)  Tmax (h:mm)  AUC window (ng h/mL)  reaches blood (mg)
     -----------  ---------  ------------  -----------  --------------------  ------------------
     IV infusion  35         253           0:40         417                   35.0
