@@ -60,19 +60,21 @@ def check_number(name: str, value, *, low: float | None = None, high: float | No
     ...
     ValueError: dose_mg must be a finite number in (0, 10000]; got a whole number of about 401 digits
     """
-    suffix = f" {unit}" if unit else ""
-    valid = _format_range(low, high, low_open)
-    message = f"{name} must be a finite number in {valid}{suffix}; got {shown(value)}"
+    def refused() -> ValueError:      # the message is built only when it is needed (simulate's hot path)
+        suffix = f" {unit}" if unit else ""
+        return ValueError(f"{name} must be a finite number in {_format_range(low, high, low_open)}{suffix}; "
+                          f"got {shown(value)}")
+
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(message)
+        raise refused()
     try:
         number = float(value)
     except (OverflowError, TypeError, ValueError):   # a whole number too large for a float
-        raise ValueError(message) from None
+        raise refused() from None
     too_low = low is not None and (number <= low if low_open else number < low)
     too_high = high is not None and number > high
     if not math.isfinite(number) or too_low or too_high:
-        raise ValueError(message)
+        raise refused()
     return number
 
 

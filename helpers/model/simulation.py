@@ -8,7 +8,7 @@ grid spacing changes only where the curve is sampled, never its accuracy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 import numpy as np
 
@@ -88,6 +88,14 @@ def concentration_modal(modes: Modes, pathway: Pathway, blood: str, site: str) -
     return to_site(own, blood, site)
 
 
+@lru_cache(maxsize=512)
+def _site_modal(model_key: str, weight_kg: float, site: str, pathway: Pathway) -> Modal:
+    """:func:`concentration_modal` for a model at a body weight, remembered: the explorer and the lessons
+    ask for the same few again and again (building one is most of a short simulation's cost)."""
+    model = get_model(model_key)
+    return concentration_modal(model.modes(weight_kg), pathway, model.blood, site)
+
+
 def _dose_inputs(pathways, dose_times_min, dose_mg) -> list[tuple[Pathway, float, float]]:
     return [(p, t0, dose_mg * p.share) for t0 in dose_times_min for p in pathways]
 
@@ -156,7 +164,7 @@ class Simulation:
     model_blood: str = field(repr=False, default="arterial")
 
     def _modal_of(self, site: str):
-        return partial(concentration_modal, self.modes, blood=self.model_blood, site=site)
+        return partial(_site_modal, self.model, self.weight_kg, site)
 
     def site_conc_ng_ml(self, site: str, t_min=None) -> np.ndarray:
         """Concentration (ng/mL) at another ``site`` than the simulation's own, on the grid or at ``t_min``.
@@ -385,7 +393,7 @@ def simulate(route: str, dose_mg: float, weight_kg: float = 70.0, *, t_end_min: 
     if len(inputs) * t.size > MAX_WORK:
         raise ValueError(f"n_doses x pathways x grid points must be at most {MAX_WORK}; got {n_doses} x "
                          f"{len(pathways)} x {t.size} (use fewer doses or a coarser dt_min)")
-    conc = superpose(inputs, partial(concentration_modal, modes, blood=disposition.blood, site=site), t)[0]
+    conc = superpose(inputs, partial(_site_modal, disposition.key, weight_kg, site), t)[0]
     return Simulation(
         route=route_key, drug=chosen.drug, dose_mg=dose_mg, weight_kg=weight_kg, n_doses=n_doses,
         interval_min=interval_min, infusion_min=pathways[0].release_min if chosen.is_infusion else None,
