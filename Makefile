@@ -11,6 +11,7 @@ PORT ?= 8888
 APP_PORT ?= 8866
 SITE_PORT ?= 8000
 WORK ?= work
+ARCHIVE ?= work-archive
 OFFLINE ?=
 # JupyterLab refuses to run as root (containers, CI) unless told it may.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
@@ -99,9 +100,10 @@ serve-site:
 	@echo "Serving $(SITE_DIR)/ on http://$(SITE_BIND):$(SITE_PORT)/  (Ctrl+C stops)"
 	$(PYTHON) -m http.server $(SITE_PORT) --bind $(SITE_BIND) --directory $(SITE_DIR)
 
-# Archive the working copies (work-archive/<date-time>/) and start again from the shipped course.
+# Archive the working copies (work-archive/<date-time>/) and start again from the shipped course. Refuses
+# while JupyterLab still serves $(WORK)/ (its open tabs would save into the fresh copy); FORCE=1 stops it.
 reset:
-	$(PYTHON) tools/working_copy.py reset --course notebooks --work $(WORK)
+	$(PYTHON) tools/working_copy.py reset --course notebooks --work $(WORK) --archive $(ARCHIVE) $(if $(FORCE),--force)
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check helpers tests benchmarks tools

@@ -55,6 +55,72 @@ def test_reset_archives_the_work_and_starts_clean(tmp_path):
     assert (work / "01_a.ipynb").read_text() == "one"
 
 
+def test_a_second_update_replaces_an_untouched_update_copy_and_keeps_an_edited_one(tmp_path):
+    course, work = _course(tmp_path), tmp_path / "work"
+    working_copy.sync(course, work)
+    (work / "01_a.ipynb").write_text("one + my answers")
+    (course / "01_a.ipynb").write_text("one, revised")
+    working_copy.sync(course, work)
+    first = work / f"01_a{working_copy.UPDATE_SUFFIX}.ipynb"
+    (course / "01_a.ipynb").write_text("one, revised again")      # a second update; the first copy untouched
+    assert working_copy.sync(course, work)["01_a.ipynb"] == "kept"
+    assert first.read_text() == "one, revised again"
+    first.write_text("one, revised again + notes on the update")  # now the learner works in the update copy
+    (course / "01_a.ipynb").write_text("one, third version")
+    actions, notes = working_copy.sync_with_notes(course, work)
+    assert actions["01_a.ipynb"] == "kept"
+    assert first.read_text() == "one, revised again + notes on the update"
+    second = work / "01_a (course update 2).ipynb"
+    assert second.read_text() == "one, third version" and second.name in notes[-1]
+    assert (work / "01_a.ipynb").read_text() == "one + my answers"
+
+
+def test_a_damaged_manifest_keeps_every_notebook_and_says_so(tmp_path):
+    course, work = _course(tmp_path), tmp_path / "work"
+    working_copy.sync(course, work)
+    (work / "01_a.ipynb").write_text("one + my answers")
+    (work / working_copy.MANIFEST).write_text("{not json")
+    (course / "02_b.ipynb").write_text("two, revised")
+    actions, notes = working_copy.sync_with_notes(course, work)
+    assert actions == {"01_a.ipynb": "kept", "02_b.ipynb": "kept"}
+    assert "could not be read" in notes[0] and "\n" not in notes[0]
+    assert (work / "01_a.ipynb").read_text() == "one + my answers" and (work / "02_b.ipynb").read_text() == "two"
+    assert (work / f"02_b{working_copy.UPDATE_SUFFIX}.ipynb").read_text() == "two, revised"
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, capsys):
+    course = _course(tmp_path)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert working_copy.main(["sync", "--course", str(course), "--work", str(blocked / "work")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("make sync: cannot write the working copy") and "\n" not in err and "Traceback" not in err
+    assert working_copy.main(["sync", "--course", str(tmp_path / "missing"), "--work", str(tmp_path / "w")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_reset_refuses_while_a_server_serves_the_work_folder_and_force_stops_it(tmp_path):
+    course, work, archive, runtime = _course(tmp_path), tmp_path / "work", tmp_path / "archive", tmp_path / "rt"
+    working_copy.sync(course, work)
+    (work / "01_a.ipynb").write_text("answers of the morning group")
+    runtime.mkdir()
+    # a stand-in server that is not this test's child (a real one is not), so its end is seen at once
+    pid = int(subprocess.run(["sh", "-c", "sleep 120 >/dev/null 2>&1 & echo $!"], capture_output=True, text=True,
+                             check=True).stdout)
+    (runtime / f"jpserver-{pid}.json").write_text(json.dumps(
+        {"pid": pid, "root_dir": str(work), "url": "http://localhost:8888/"}))
+    try:
+        with pytest.raises(working_copy.WorkingCopyError, match=r"still running on .*\(pid \d+"):
+            working_copy.reset(course, work, archive, runtime_dirs=[runtime])
+        assert (work / "01_a.ipynb").read_text() == "answers of the morning group" and not archive.exists()
+        moved = working_copy.reset(course, work, archive, force=True, runtime_dirs=[runtime])
+        assert not working_copy.servers_on(work, [runtime])
+        assert (moved / "01_a.ipynb").read_text() == "answers of the morning group"
+        assert (work / "01_a.ipynb").read_text() == "one"
+    finally:
+        subprocess.run(["kill", "-9", str(pid)], capture_output=True)
+
+
 def _tracked_changes() -> str:
     return subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                           capture_output=True, text=True, check=True).stdout
@@ -95,9 +161,23 @@ def test_make_lab_saves_a_learners_edit_in_the_working_copy_not_the_course(tmp_p
         body = json.dumps({"type": "notebook", "format": "json", "content": model["content"]}).encode()
         request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=30).close()
+        saved = json.loads((work / name).read_text())
+        assert "My own notes" in "".join(saved["cells"][0]["source"])
+        # make reset while the lab still serves work/: refused, nothing moved
+        archive = tmp_path / "archive"
+        reset = ["make", "--no-print-directory", "reset", f"WORK={work}", f"ARCHIVE={archive}"]
+        refused = subprocess.run(reset, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert refused.returncode != 0 and "still running on" in refused.stderr and "FORCE=1" in refused.stderr
+        assert "Traceback" not in refused.stderr and not archive.exists()
+        # FORCE=1 stops the lab first, then archives the group's work and starts clean
+        forced = subprocess.run(reset + ["FORCE=1"], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert forced.returncode == 0, forced.stderr
+        assert lab.wait(timeout=60) is not None
+        (moved,) = archive.iterdir()
+        assert "My own notes" in (moved / name).read_text()
+        assert "My own notes" not in (work / name).read_text()
     finally:
-        os.killpg(lab.pid, signal.SIGTERM)
-        lab.wait(timeout=60)
-    saved = json.loads((work / name).read_text())
-    assert "My own notes" in "".join(saved["cells"][0]["source"])
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGTERM)
+            lab.wait(timeout=60)
     assert _tracked_changes() == before, "make lab changed a tracked file"
