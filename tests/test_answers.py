@@ -129,3 +129,21 @@ def test_any_text_is_read_or_refused_with_a_message(text):
         assert str(error) and "Traceback" not in str(error)
     else:
         assert isinstance(value, float) and np.isfinite(value)
+
+
+@pytest.mark.parametrize("text, decimal, value", [
+    # the course language's decimal mark; the other mark separates thousands (groups of three digits)
+    ("1,500", ".", 1500.0), ("1,200.5", ".", 1200.5), ("1.5", ".", 1.5), ("0.5", ".", 0.5),
+    ("1,5", ",", 1.5), ("1.500", ",", 1500.0), ("1.200,5", ",", 1200.5), ("0,5", ",", 0.5),
+    # only one reading is possible: taken, whichever language
+    ("1,5", ".", 1.5), ("0,27", ".", 0.27), ("1.200,5", ".", 1200.5), ("1.5", ",", 1.5),
+    ("1,200,000", ".", 1.2e6), ("1.200.000", ",", 1.2e6), ("1 200,5", ",", 1200.5),
+])
+def test_decimal_and_thousands_marks_follow_the_language(text, decimal, value):
+    assert read_number(text, NG_PER_ML, decimal) == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "12,34.5", "1.2.3,4,5", "1,23,456"])
+def test_numbers_no_language_can_read_are_refused_with_the_rule(text):
+    with pytest.raises(AnswerError, match="decimal point: 0.5; 1,500 is one thousand five hundred"):
+        read_number(text, NG_PER_ML)

@@ -37,7 +37,7 @@ import numpy as np
 
 __all__ = ["AnswerError", "Misreading", "Unit", "read_number", "MINUTES", "HOURS", "MG", "NG_PER_ML",
            "NG_H_PER_ML", "MG_PER_H", "MG_PER_KG", "PERCENT", "FRACTION", "RATIO", "UNITS", "MAX_TEXT_LENGTH",
-           "is_blank"]
+           "is_blank", "DECIMAL_MARKS", "decimal_rule"]
 
 MAX_TEXT_LENGTH = 200
 
@@ -161,9 +161,8 @@ _WHAT_A_UNIT_MEASURES.update({"kg": "body weight", "l": "volume", "ml": "volume"
 
 # ----------------------------------------------------------------------------- numbers
 _PREFIX = r"(?:about|approx\.?|approximately|around|roughly|circa|ca\.|~|≈|=)?"
-_NUMBER = (r"(?P<sign>[+\-−–]?)\s*(?P<num>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?"      # 1,200 or 16,071.5
-           r"|[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d*)?"             # 1 200
-           r"|\d+(?:[.,]\d*)?"                                                # 16, 16.0, 0,27
+_NUMBER = (r"(?P<sign>[+\-−–]?)\s*(?P<num>[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d*)?"  # 1 200
+           r"|\d[\d.,]*"                                           # 16, 16.0, 0,27, 1,200.5, 1.200,5
            r"|[.,]\d+)"                                                      # .27
            r"(?:\s*[eE]\s*(?P<exp>[+\-−]?\d{1,6})"                            # 1.2e3
            r"|\s*[x×·*]\s*10\s*(?:\^|\*\*)\s*(?P<exp2>[+\-−]?\d{1,6}))?")     # 1.2 x 10^3
@@ -202,12 +201,58 @@ def _unit_factor(unit_text: str, unit: Unit) -> float:
     raise AnswerError(f"I could not read the unit '{shown}'. Type it as, for example, {unit.examples}.")
 
 
-def _decimal_text(text: str) -> str:
-    """'1,200.5' -> '1200.5'; '0,27' -> '0.27'; '1 200' -> '1200'."""
+#: The decimal mark of each course language; the other mark separates thousands (groups of 3 digits).
+DECIMAL_MARKS = {"en": ".", "es": ","}
+
+
+def decimal_rule(decimal: str = ".") -> str:
+    """How the answer fields read numbers, in one sentence (shown beside every field).
+
+    >>> decimal_rule(".")
+    'decimal point: 0.5; 1,500 is one thousand five hundred'
+    """
+    group = "," if decimal == "." else "."
+    name = "decimal point" if decimal == "." else "decimal comma"
+    return f"{name}: 0{decimal}5; 1{group}500 is one thousand five hundred"
+
+
+def _decimal_text(text: str, decimal: str = ".") -> str:
+    """The digits of a typed number as Python reads them, by the course language's decimal mark.
+
+    The language's mark is the decimal mark and the other one separates thousands, so in English
+    '1,200.5' and '1,500' are 1200.5 and 1500, in Spanish '1.200,5' and '1,5' are 1200.5 and 1.5. A
+    number that can only be read the other way ('0,27' or '1.200,5' in English) is read that way;
+    anything else with both marks is refused with the rule.
+
+    >>> _decimal_text("1,200.5"), _decimal_text("1,500"), _decimal_text("0,27"), _decimal_text("1.200,5")
+    ('1200.5', '1500', '0.27', '1200.5')
+    >>> _decimal_text("1,5", ","), _decimal_text("1.500", ","), _decimal_text("0.5", ",")
+    ('1.5', '1500', '0.5')
+    """
     text = re.sub(r"[ \u00a0\u2009\u202f]", "", text)
-    if "," in text and re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?", text):
-        return text.replace(",", "")
-    return text.replace(",", ".")
+    group = "," if decimal == "." else "."
+
+    def grouped(digits: str, mark: str) -> bool:
+        return re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(mark)}\d{{3}})+", digits) is not None
+
+    marks = [c for c in text if c in ".,"]
+    if not marks:
+        return text
+    if len(set(marks)) == 2:                       # both: the last is the decimal mark
+        last = max(text.rfind("."), text.rfind(","))
+        whole, fraction, mark = text[:last], text[last + 1:], text[last]
+        other = "," if mark == "." else "."
+        if grouped(whole, other) and "." not in fraction and "," not in fraction:
+            return whole.replace(other, "") + "." + fraction
+        raise AnswerError(f"I could not read '{text}': {decimal_rule(decimal)}.")
+    mark, count = marks[0], len(marks)
+    if mark == group and grouped(text.rstrip(mark), mark) and not text.endswith(mark):
+        return text.replace(mark, "")             # the language's thousands separator
+    if count == 1:                                  # one mark that is not a thousands grouping: a decimal mark
+        return text.replace(mark, ".")
+    if grouped(text, mark):                         # several: only thousands groups can read
+        return text.replace(mark, "")
+    raise AnswerError(f"I could not read '{text}': {decimal_rule(decimal)}.")
 
 
 def _finite(value: float) -> float:
@@ -229,7 +274,7 @@ def _to_float(value) -> float:
     return _finite(number)
 
 
-def _parse_text(text: str, unit: Unit) -> float:
+def _parse_text(text: str, unit: Unit, decimal: str = ".") -> float:
     if len(text) > MAX_TEXT_LENGTH:
         raise AnswerError(f"That answer is too long ({len(text)} characters) to be a number. "
                           f"Type a number, for example {unit.examples}.")
@@ -250,7 +295,7 @@ def _parse_text(text: str, unit: Unit) -> float:
     rest = match.group("unit")
     if _RANGE_RE.match(rest):
         raise AnswerError("Give one number, not a range or a list.")
-    number = _decimal_text(match.group("num"))
+    number = _decimal_text(match.group("num"), decimal)
     exponent = match.group("exp") or match.group("exp2")
     if exponent:
         number += "e" + exponent.replace("−", "-")
@@ -267,29 +312,32 @@ def _shorten(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def read_number(answer, unit: Unit) -> float:
+def read_number(answer, unit: Unit, decimal: str = ".") -> float:
     """The learner's ``answer`` as a float in ``unit``; raises :class:`AnswerError` (a ValueError) if it cannot.
 
     Accepts ints of any size, floats, numpy numbers, 0-d and one-element
     arrays, Fraction, Decimal, and text with an optional unit. ``None`` and
     empty text are refused with "not answered yet" (callers usually test
-    :func:`is_blank` first).
+    :func:`is_blank` first). Text is read with ``decimal`` as the decimal mark
+    (the course language's, :data:`DECIMAL_MARKS`): see :func:`decimal_rule`.
     """
-    value = _read(answer, unit, 0)
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal must be '.' or ','; got {decimal!r}")
+    value = _read(answer, unit, 0, decimal)
     if unit.bounds is not None and not unit.bounds[0] <= value <= unit.bounds[1]:
         raise AnswerError(unit.out_of_bounds)
     return value
 
 
-def _read(answer, unit: Unit, depth: int) -> float:
+def _read(answer, unit: Unit, depth: int, decimal: str = ".") -> float:
     if is_blank(answer):
         raise AnswerError("Not answered yet.")
     if isinstance(answer, (bool, np.bool_)):
         raise AnswerError("True and False are not numbers. Type a number, for example " + unit.examples + ".")
     if isinstance(answer, (str, np.str_)):
-        return _parse_text(str(answer), unit)
+        return _parse_text(str(answer), unit, decimal)
     if isinstance(answer, bytes):
-        return _parse_text(answer.decode("utf-8", errors="replace"), unit)
+        return _parse_text(answer.decode("utf-8", errors="replace"), unit, decimal)
     if isinstance(answer, (np.ndarray, list, tuple)):
         try:
             items = np.asarray(answer, dtype=object).reshape(-1)
@@ -300,7 +348,7 @@ def _read(answer, unit: Unit, depth: int) -> float:
                               else "That is empty. Give one number.")
         if depth > 2:
             raise AnswerError("Give one number, not a nested list.")
-        return _read(items[0], unit, depth + 1)
+        return _read(items[0], unit, depth + 1, decimal)
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         if answer.imag != 0:
             raise AnswerError(f"That is a complex number. Give a real number, for example {unit.examples}.")

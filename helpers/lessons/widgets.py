@@ -34,7 +34,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.display import display
 
 from ..core.checks import check_choice
-from .answers import UNITS, AnswerError, Unit, is_blank, read_number
+from .answers import UNITS, AnswerError, Unit, decimal_rule, is_blank, read_number
 from .tasks import STATUS_COLOURS, TASKS, UNANSWERED, WRONG, CheckResult, check, feedback_html, load_tasks
 
 __all__ = ["answer", "ask", "TaskAnswer", "Prediction", "SHOW_ANSWER", "CHECK", "CHECK_EXPLORER", "NOT_ANSWERED"]
@@ -43,6 +43,8 @@ SHOW_ANSWER = "Show the answer"
 CHECK = "Check"
 CHECK_EXPLORER = "Check my explorer settings"
 NOT_ANSWERED = "Not answered yet."
+#: What an empty number field shows: how it reads numbers (answers.decimal_rule gives the whole rule).
+NUMBER_PLACEHOLDER = "decimal point: 0.5"
 
 _STYLE = """<style>
 .krl-lesson {font-size: 15px; margin: 4px 0 8px 0;}
@@ -97,10 +99,10 @@ class TaskAnswer:
             row = [widgets.HTML(f"<b>Task:</b> {html.escape(self.task.prompt)}"), self.button]
         else:
             unit = self.task.unit
-            self.field = widgets.Text(value="", placeholder="your answer", description="Your answer",
+            self.field = widgets.Text(value="", placeholder=NUMBER_PLACEHOLDER, description="Your answer",
                                       style={"description_width": "initial"}, continuous_update=True,
                                       layout=widgets.Layout(width="19em"))
-            self.field.tooltip = f"for example {unit.examples}"
+            self.field.tooltip = f"for example {unit.examples} ({decimal_rule()})"
             self.button = widgets.Button(description=CHECK, button_style="primary",
                                          tooltip="Check your answer (it is never shown)",
                                          layout=widgets.Layout(width="auto"))
@@ -266,8 +268,9 @@ class Prediction:
                                               style=style, layout=widgets.Layout(width="auto", max_width="100%"))
             field_row = [self.field]
         elif self.kind == "number":
-            self.field = widgets.Text(value="", placeholder="your prediction", description="Your prediction",
-                                      style=style, continuous_update=True, layout=widgets.Layout(width="19em"))
+            self.field = widgets.Text(value="", placeholder=NUMBER_PLACEHOLDER, description="Your prediction",
+                                      style=style, continuous_update=True, layout=widgets.Layout(width="19em"),
+                                      tooltip=f"for example {self.unit.examples} ({decimal_rule()})")
             field_row = [self.field, widgets.HTML(f"<span class='krl-unit'>{html.escape(self.unit.symbol)}</span>")]
         else:
             self.field = widgets.Textarea(value="", placeholder="Write your prediction here", description="Your "
