@@ -222,7 +222,7 @@ def test_unit_toggle_keeps_the_dose_in_mg(app):
     app.controls["dose_unit"].value = "mg"
     assert app.controls["dose"].value == 36.9
     assert app.controls["dose_mg_slider"].description == "Dose (mg)"
-    assert app.controls["dose_mg_slider"].layout.display is None
+    assert app.controls["dose_mg_slider"].layout.display == ""     # not None: the browser edition ignores None
     assert app.controls["dose_slider"].layout.display == "none"
     assert app.dose_mg == dose_mg
     app.controls["dose_unit"].value = "mg_per_kg"
@@ -384,3 +384,33 @@ def test_blood_sampled_defaults_to_venous_and_says_why(app):
     assert np.allclose(arterial, simulate("iv_infusion", 35.0, 70.0, infusion_min=40, t_end_min=480, dt_min=0.4,
                                           sampling_site="arterial").conc_ng_ml)
     assert arterial.max() > venous.max()   # venous lags while the infusion runs
+
+
+def _every_layout(widget):
+    stack, seen = [widget], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        stack += list(getattr(item, "children", ()) or ())
+        yield item
+
+
+def test_a_control_hidden_once_is_shown_again_with_a_value_every_front_end_honours():
+    """Walk every route there and back, both dose units: no widget is ever shown with display None (the
+    browser edition's widget manager ignores None, so a control hidden once would stay hidden there)."""
+    app = explore(route="iv_infusion")
+    hidden_once = {}
+    for route in list(ROUTES) + ["iv_infusion"]:
+        app.controls["route"].value = route
+        for unit in ("mg", "mg_per_kg"):
+            if app.controls["dose_unit"].layout.display != "none":
+                app.controls["dose_unit"].value = unit
+            hidden_once.update({id(w): w for w in _every_layout(app.widget) if w.layout.display == "none"})
+            assert all(w.layout.display in ("", "none") for w in hidden_once.values())
+    assert len(hidden_once) >= 8                                   # infusion, schedule, swallowed, units...
+    shown = {name: app.controls[name].layout.display for name in ("infusion_min", "dose_slider")}
+    assert shown == {"infusion_min": "", "dose_slider": ""}          # back on the infusion, per kg
+    app.close()
+    assert app.controls["route"].comm is None                      # closed: freed by ipywidgets

@@ -27,6 +27,7 @@ from ..evidence.cases import CASES
 from ..model.routes import ROUTES
 from ..presentation.plotting import LINE_STYLES
 from ..presentation.source_panel import source_panel_html
+from ..presentation.widget_tools import adopt, close_tree, set_shown
 from . import export, share
 from .controls import CONTROL_FIELDS, make_controls, make_layout
 from .curves import CurveCache, build_scene
@@ -261,8 +262,8 @@ class RouteExplorer:
                 if c[name].value != value:
                     c[name].value = value
             for name, shown in shown_now.items():
-                c[name].layout.display = None if shown else "none"
-            self.outputs["site_note"].layout.display = c["sampling_site"].layout.display
+                set_shown(c[name], shown)
+            set_shown(self.outputs["site_note"], shown_now["sampling_site"])
             c["interval_h"].disabled = s.n_doses == 1
             if s.projector:
                 self.widget.add_class("krl-projector")
@@ -380,6 +381,16 @@ class RouteExplorer:
                                         f"<span class='krl-hint'>(the curves shown now)</span></div>")
 
     # ------------------------------------------------------------------ display
+    def close(self) -> None:
+        """Close every widget of the explorer (it stops working and its memory is freed).
+
+        Done for you when the notebook cell that made the explorer runs again.
+        """
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        close_tree(self.widget)
+
     def __repr__(self) -> str:
         return f"RouteExplorer({self.describe()})"
 
@@ -432,5 +443,7 @@ def explore(route: str | None = None, dose_mg_per_kg: float | None = None, weigh
             start, case = share.decode(code), None
         except ValueError as error:
             notice = f"The link's settings could not be loaded, so the explorer starts as the notebook set it: {error}"
-    return RouteExplorer(start, case=case or "", origin=origin, notice=notice)
+    app = RouteExplorer(start, case=case or "", origin=origin, notice=notice)
+    adopt(app)        # closed when its cell runs again (its output is replaced then)
+    return app
 

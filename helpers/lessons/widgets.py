@@ -34,6 +34,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.display import display
 
 from ..core.checks import check_choice
+from ..presentation.widget_tools import adopt, close_tree, set_shown
 from .answers import UNITS, AnswerError, Unit, decimal_rule, is_blank, read_number
 from .tasks import STATUS_COLOURS, TASKS, UNANSWERED, WRONG, CheckResult, check, feedback_html, load_tasks
 
@@ -114,6 +115,10 @@ class TaskAnswer:
         self.widget.add_class("krl-lesson")
         self.widget.add_class("krl-task")
 
+    def close(self) -> None:
+        """Close the widget (done for you when its cell runs again)."""
+        close_tree(self.widget)
+
     def check(self, value=None) -> CheckResult:
         """Check the field's text (or ``value``, typed into the field first), as the Check button does."""
         if self.field is not None and value is not None:
@@ -153,7 +158,9 @@ def answer(task_id: str, app=None, *, show_explorer: bool = False) -> TaskAnswer
     >>> bool(box.check("ten")), box.result.status
     (False, 'unreadable')
     """
-    return TaskAnswer(task_id, app, show_explorer=show_explorer)
+    box = TaskAnswer(task_id, app, show_explorer=show_explorer)
+    adopt(box)
+    return box
 
 
 # ----------------------------------------------------------------------------- predictions
@@ -301,6 +308,10 @@ class Prediction:
         if self.prediction is None:
             self.button.disabled = is_blank(change["new"])
 
+    def close(self) -> None:
+        """Close the widget (done for you when its cell runs again)."""
+        close_tree(self.widget)
+
     @property
     def revealed(self) -> bool:
         return self.prediction is not None
@@ -334,7 +345,7 @@ class Prediction:
         self.button.description = "Answer shown"
         self.status.value = (f"<div class='krl-yours' role='status' aria-live='polite'><b>Your prediction:</b> "
                              f"{html.escape(shown)}. The model's answer is below.</div>")
-        self.answer_area.layout.display = None
+        set_shown(self.answer_area, True)
         return True
 
     # -------------------------------------------------------------- capture
@@ -404,4 +415,6 @@ def ask(label: str, *, choices=None, kind: str | None = None, unit=None) -> Pred
     >>> question.commit("the infusion"), question.prediction
     (True, 'the infusion')
     """
-    return Prediction(label, choices=choices, kind=kind, unit=unit)
+    question = Prediction(label, choices=choices, kind=kind, unit=unit)
+    adopt(question)
+    return question
