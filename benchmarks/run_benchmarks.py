@@ -102,7 +102,7 @@ def _percentiles(values) -> tuple[float, float, float]:
 def random_change(app, rng):
     """One control change of the kind a student makes, chosen at random: mostly dose and weight steps, then
     route, window, unit, schedule and display options, a pin now and then. Rescales happen as they come."""
-    from helpers.explorer.state import DOSE_LADDERS, WINDOW_OPTIONS_H
+    from helpers.explorer.settings import DOSE_LADDERS, WINDOW_OPTIONS_H
 
     c, state = app.controls, app.state
     shown = lambda name: c[name].layout.display != "none" and not c[name].disabled

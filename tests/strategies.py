@@ -29,3 +29,35 @@ def simulate_kwargs(draw):
     if ROUTES[route].has_swallowed_part:
         kwargs["swallowed_fraction"] = draw(fractions)
     return kwargs
+
+
+@st.composite
+def control_changes(draw, max_changes: int = 12):
+    """A sequence of (control name, value) a learner can make on the explorer's widgets, hidden ones too
+    (a value each widget itself accepts: a slider's range and step, a ladder's rungs, any typed number)."""
+    from helpers.explorer.settings import CONTROLS, DOSE_LADDERS, SLIDERS, WINDOW_OPTIONS_H
+
+    def value_for(name):
+        control = CONTROLS[name]
+        if control.kind == "slider":
+            spec = SLIDERS[control.setting]
+            steps = int(round((spec.high - spec.low) / spec.step))
+            value = spec.low + draw(st.integers(0, steps)) * spec.step
+            return int(value) if spec.whole else round(value, 6)
+        if control.kind == "ladder":
+            return draw(st.sampled_from(DOSE_LADDERS["mg" if control.setting == "dose_mg" else "mg_per_kg"]))
+        if control.kind == "typed":
+            return draw(st.one_of(st.floats(0.01, 30.0), st.floats(0.5, 3000.0)).map(lambda v: round(v, 4)))
+        if control.kind == "choices":
+            return draw(st.sampled_from(WINDOW_OPTIONS_H))
+        if control.kind == "flag":
+            return draw(st.booleans())
+        if control.kind == "toggle":
+            return draw(st.sampled_from([value for _, value, _ in control.options]))
+        if name == "route":
+            return draw(st.sampled_from(ROUTE_KEYS))
+        return draw(st.sampled_from((28.0, 56.0, 84.0)))      # fixed_dose: the device doses
+
+    names = [n for n in CONTROLS if n not in ("projector",)]
+    return [(name, value_for(name)) for name in draw(st.lists(st.sampled_from(names), min_size=1,
+                                                                max_size=max_changes))]

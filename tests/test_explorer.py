@@ -15,7 +15,8 @@ from helpers import ROUTES, explore, simulate
 from helpers.evidence.bibliography import cite
 from helpers.evidence.route_notes import notes_for
 from helpers.explorer.curves import BAND_GRID_POINTS, BAND_PATIENTS
-from helpers.explorer.state import simulate_kwargs, state_from_settings
+from helpers.explorer.state import simulate_kwargs
+from helpers.explorer.validation import state_from_settings
 from helpers.model.population import simulate_population
 
 SLIDERS = ["dose_slider", "weight", "infusion_min", "n_doses", "interval_h", "swallowed_fraction", "window_h"]

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from helpers import ROUTES, explore
+from helpers.explorer.settings import DOSE_LADDERS, SLIDERS, WINDOW_OPTIONS_H
 from helpers.explorer.share import ShareCodeError, code_from_query, decode
-from helpers.explorer.state import DOSE_LADDERS, SLIDERS, WINDOW_OPTIONS_H
 
 # A code made with format version 1 (the first), for: intranasal, 0.75 mg/kg, 64 kg, 3 doses every 6 h,
 # swallowed fraction 0.8, 24-h window, norketamine shown, and one pinned curve (oral 35 mg, 70 kg, venous).

@@ -7,18 +7,15 @@ import json
 import math
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from helpers import ROUTES, explore
-from helpers.explorer.state import (
-    DOSE_LADDERS,
-    SLIDERS,
-    apply_change,
-    default_state,
-    nearest_rung,
-    shown_controls,
-    simulate_kwargs,
-    state_from_settings,
-)
+from helpers.explorer.settings import DOSE_LADDERS, SLIDERS, nearest_rung
+from helpers.explorer.state import apply_change, default_state, shown_controls, simulate_kwargs
+from helpers.explorer.validation import state_from_settings
+
+from strategies import control_changes
 
 
 def test_simulate_kwargs_of_written_out_examples():
@@ -165,3 +162,58 @@ def test_settings_can_be_changed_together_from_code():
     with pytest.raises(ValueError, match="weight_kg"):
         app.set(weight_kg=5)
     assert app.simulate_kwargs()["route"] == "oral"      # nothing half-applied
+
+
+# ---------------------------------------------------------------------------- one validator for every path
+
+
+def _curves(app) -> list:
+    return [c.simulation.conc_ng_ml.tobytes() for c in app.scene.curves]
+
+
+def _set(app, name, value) -> None:
+    control = app.controls[name]
+    if name == "fixed_dose" and value not in [v for _, v in control.options]:
+        return                                     # the widget offers only its current options
+    control.value = value
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(control_changes())
+def test_any_sequence_of_control_changes_reloads_from_its_state_and_its_share_code(changes):
+    app = explore(route="oral", weight_kg=70)
+    for name, value in changes:
+        _set(app, name, value)
+        if name == "route" and app.scene.live is not None and len(app.explorer_state.pins) < 3:
+            app.pin()
+    again = explore(state=app.state)
+    shared = explore(state=app.share_code())
+    assert again.state == app.state == shared.state
+    assert _curves(again) == _curves(app) == _curves(shared)
+    for other in (again, shared):
+        other.close()
+    app.close()
+
+
+def test_a_hidden_control_cannot_make_a_state_the_explorer_refuses():
+    app = explore(route="intramuscular")
+    app.controls["swallowed_fraction"].value = 0.3             # hidden: intramuscular has no swallowed part
+    assert "swallowed_fraction applies only to routes with a swallowed part" in app.outputs["message"].value
+    assert explore(state=app.state).state == app.state
+    app.controls["route"].value = "esketamine_nasal_spray"
+    app.controls["route"].value = "oral"
+    app.controls["fixed_dose"].value = 56.0                     # the device doses are still in the hidden menu
+    assert "fixed_dose_mg applies only to routes given as fixed device doses" in app.outputs["message"].value
+    assert explore(state=app.state).state == app.state
+
+
+def test_a_dose_typed_in_mg_and_shown_in_mg_per_kg_reloads():
+    app = explore(route="oral", weight_kg=70)
+    app.controls["dose_unit"].value = "mg"
+    app.controls["dose"].value = 1450
+    app.controls["dose_unit"].value = "mg_per_kg"
+    assert app.controls["dose"].value == pytest.approx(20.7143, rel=1e-5)   # beyond the mg/kg ladder, kept
+    assert explore(state=app.state).dose_mg == 1450.0
+    app.controls["weight"].value = 100            # 20.7 mg/kg at 100 kg would be 2071 mg: refused, nothing changes
+    assert "dose_mg must be in [0.5, 1500] mg" in app.outputs["message"].value
+    assert app.controls["weight"].value == 70 and app.dose_mg == 1450.0

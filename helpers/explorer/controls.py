@@ -1,4 +1,10 @@
-"""The explorer's widgets: one per control, built from the specs in :mod:`.state`, and their layout.
+"""The explorer's widgets, built from the control registry (:data:`~helpers.explorer.settings.CONTROLS`).
+
+:func:`make_controls` builds one widget per control from its kind, label and
+options; :func:`make_layout` arranges them (controls on the left, plot and
+tables on the right, wrapping below on a narrow screen); :func:`sync_controls`
+shows a state in the widgets (values, which controls apply, the device doses
+on offer, projector mode).
 
 No slider's range or step ever changes after it is built (a browser snaps a
 slider's value to its old step while min, max and step change, which once
@@ -12,18 +18,12 @@ import ipywidgets as widgets
 
 from ..model.routes import ROUTES
 from ..presentation.plotting import DISCLAIMER
-from .state import DOSE_LADDERS, DOSE_UNIT_LABELS, SLIDERS, WINDOW_OPTIONS_H, ExplorerState
+from ..presentation.widget_tools import set_shown
+from .settings import CONTROLS, DOSE_LADDERS, SETTINGS, SLIDERS, nearest_rung
+from .state import ExplorerState, dose_mg_used, shown_controls, swallowed_fraction_for
 
-__all__ = ["make_controls", "make_layout", "CONTROL_FIELDS", "STYLE", "SITE_NOTE", "BUTTONS"]
+__all__ = ["make_controls", "make_layout", "sync_controls", "STYLE", "SITE_NOTE", "BUTTONS"]
 
-#: Control name -> the state field (and explore() keyword) it sets.
-CONTROL_FIELDS = {
-    "route": "route", "dose_unit": "dose_unit", "dose": "dose", "dose_slider": "dose_mg_per_kg",
-    "dose_mg_slider": "dose_mg", "fixed_dose": "fixed_dose_mg", "weight": "weight_kg", "infusion_min": "infusion_min",
-    "n_doses": "n_doses", "interval_h": "interval_h", "swallowed_fraction": "swallowed_fraction",
-    "window_h": "window_h", "sampling_site": "sampling_site", "effect_site": "effect_site",
-    "variability": "variability", "norketamine": "norketamine", "log_scale": "log_scale", "projector": "projector",
-}
 BUTTONS = ("pin", "clear_pins", "share", "load_code", "export")
 
 SITE_NOTE = ("Venous: a forearm vein, where the shaded ranges and most route studies were measured. "
@@ -72,75 +72,66 @@ STYLE = """<style>
   --jp-widgets-inline-height: 36px; --jp-widgets-inline-label-width: 190px;}
 </style>"""
 
+_STYLE = {"description_width": "initial"}
+
+
+def _wide(**extra):   # one Layout per control: hiding one must not hide the others
+    return widgets.Layout(width="100%", **extra)
+
 
 def _stacked(widget):
     widget.add_class("krl-stacked")
     return widget
 
 
-def make_controls(state: ExplorerState, case_options: list[tuple[str, str]]) -> dict[str, widgets.Widget]:
-    """Every control, with the state's values (the app re-syncs them after every change anyway)."""
-    style = {"description_width": "initial"}
-
-    def wide(**extra):   # one Layout per control: hiding one must not hide the others
-        return widgets.Layout(width="100%", **extra)
-
-    def slider(name, spec_name=None, **extra):
-        spec = SLIDERS[spec_name or name]
-        kind = widgets.IntSlider if spec.whole else widgets.FloatSlider
+def _build(control, state: ExplorerState):
+    kind, label, tooltip = control.kind, control.label, control.tooltip
+    if kind == "slider":
+        spec = SLIDERS[control.setting]
+        kind_class = widgets.IntSlider if spec.whole else widgets.FloatSlider
         value = getattr(state, spec.name)
-        value = value if isinstance(value, (int, float)) else spec.low   # per-route values: set by the app
-        return _stacked(kind(value=value, min=spec.low, max=spec.high, step=spec.step,
-                             description=spec.label, readout_format=spec.fmt, continuous_update=True,
-                             style=style, layout=wide(), **extra))
+        value = value if isinstance(value, (int, float)) else spec.low   # per-route values: set by sync
+        return _stacked(kind_class(value=value, min=spec.low, max=spec.high, step=spec.step, description=label,
+                                   readout_format=spec.fmt, continuous_update=True, style=_STYLE, layout=_wide()))
+    if kind == "ladder":
+        rungs = DOSE_LADDERS["mg" if control.setting == "dose_mg" else "mg_per_kg"]
+        return _stacked(widgets.SelectionSlider(options=[(f"{r:g}", r) for r in rungs], value=rungs[len(rungs) // 2],
+                                                readout=False, description=label, continuous_update=True,
+                                                style=_STYLE, layout=_wide(flex="1 1 auto")))
+    if kind == "choices":
+        return _stacked(widgets.SelectionSlider(options=[(f"{o}", o) for o in control.options],
+                                                value=getattr(state, control.setting), description=label,
+                                                continuous_update=True, style=_STYLE, layout=_wide()))
+    if kind == "toggle":
+        return widgets.ToggleButtons(options=[(text, value) for text, value, _ in control.options],
+                                     value=getattr(state, control.setting), description=label,
+                                     tooltips=[tip for _, _, tip in control.options],
+                                     style={**_STYLE, "button_width": "6.5em" if len(control.options[0][0]) > 3
+                                            else "5em"})
+    if kind == "typed":
+        typed = widgets.FloatText(value=0.0, description=label, continuous_update=False, tooltip=tooltip,
+                                  layout=widgets.Layout(width="5.5em", flex="0 0 auto"))
+        typed.add_class("krl-dose-text")
+        return typed
+    if kind == "flag":
+        return widgets.Checkbox(value=getattr(state, control.setting), description=label, tooltip=tooltip or label,
+                                indent=False, style=_STYLE, layout=widgets.Layout(width="auto"))
+    if kind == "dropdown":
+        options = ([(r.label, key) for key, r in ROUTES.items()] if control.setting == "route" else [("-", 0.0)])
+        value = state.route if control.setting == "route" else 0.0
+        return widgets.Dropdown(options=options, value=value, description=label, style=_STYLE, layout=_wide())
+    raise ValueError(f"unknown control kind {kind!r}")   # a registry entry with a typo
 
-    def ladder(unit):
-        rungs = DOSE_LADDERS[unit]
-        return _stacked(widgets.SelectionSlider(
-            options=[(f"{r:g}", r) for r in rungs], value=rungs[len(rungs) // 2], readout=False,
-            description=f"Dose ({DOSE_UNIT_LABELS[unit]})", continuous_update=True, style=style,
-            layout=wide(flex="1 1 auto")))
 
-    def flag(name, label, tooltip=""):
-        return widgets.Checkbox(value=getattr(state, name), description=label, tooltip=tooltip or label,
-                                indent=False, style=style, layout=widgets.Layout(width="auto"))
-
-    controls = {
-        "route": widgets.Dropdown(options=[(r.label, key) for key, r in ROUTES.items()], value=state.route,
-                                  description="Route", style=style, layout=wide()),
-        "dose_unit": widgets.ToggleButtons(options=[("mg/kg", "mg_per_kg"), ("mg", "mg")], value=state.dose_unit,
-                                           description="Dose unit", style={**style, "button_width": "5em"},
-                                           tooltips=["dose per kg body weight", "total dose in mg"]),
-        "dose": widgets.FloatText(value=0.0, description="Typed dose", continuous_update=False,
-                                  tooltip="The dose in the unit chosen above; type one and press Enter",
-                                  layout=widgets.Layout(width="5.5em", flex="0 0 auto")),
-        "dose_slider": ladder("mg_per_kg"),
-        "dose_mg_slider": ladder("mg"),
-        "fixed_dose": widgets.Dropdown(options=[("-", 0.0)], value=0.0, description="Dose", style=style,
-                                       layout=wide()),
-        "weight": slider("weight", "weight_kg"),
-        "infusion_min": slider("infusion_min"),
-        "n_doses": slider("n_doses"),
-        "interval_h": slider("interval_h"),
-        "swallowed_fraction": slider("swallowed_fraction"),
-        "window_h": _stacked(widgets.SelectionSlider(options=[(f"{w}", w) for w in WINDOW_OPTIONS_H],
-                                                     value=state.window_h, description="Time window (h)",
-                                                     continuous_update=True, style=style, layout=wide())),
-        "sampling_site": widgets.ToggleButtons(options=[("Venous", "venous"), ("Arterial", "arterial")],
-                                               value=state.sampling_site, description="Blood sampled",
-                                               style={**style, "button_width": "6.5em"},
-                                               tooltips=["forearm vein", "artery (the model's own blood)"]),
-        "effect_site": flag("effect_site", "Show effect site", "Dotted: where the drug acts; it lags the blood"),
-        "variability": flag("variability", "Variability between patients",
-                            "Shade the 5th-95th and 25th-75th percentiles of simulated patients"),
-        "norketamine": flag("norketamine", "Show norketamine", "Dashed: the main metabolite"),
-        "log_scale": flag("log_scale", "Logarithmic axis"),
-        "projector": flag("projector", "Projector mode (large text)"),
+def make_controls(state: ExplorerState, case_options: list[tuple[str, str]]) -> dict[str, widgets.Widget]:
+    """Every control of the registry, and the case menu, share-code box and buttons."""
+    controls = {name: _build(control, state) for name, control in CONTROLS.items()}
+    controls.update({
         "case": widgets.Dropdown(options=[("Load a clinical case...", "")] + case_options, value="",
-                                 description="Case", style=style,
+                                 description="Case", style=_STYLE,
                                  layout=widgets.Layout(width="auto", max_width="100%")),
         "code": widgets.Text(value="", placeholder="Paste a share code, press Enter", continuous_update=False,
-                             description="Share code", style=style,
+                             description="Share code", style=_STYLE,
                              layout=widgets.Layout(width="auto", flex="1 1 12em")),
         "pin": widgets.Button(description="Pin curve", icon="thumb-tack",
                               tooltip="Keep the current curve to compare routes"),
@@ -149,24 +140,27 @@ def make_controls(state: ExplorerState, case_options: list[tuple[str, str]]) -> 
         "load_code": widgets.Button(description="Load code", icon="upload", tooltip="Load the pasted share code"),
         "export": widgets.Button(description="Export", icon="download",
                                  tooltip="Download the figure (PNG, SVG) or the curves (CSV)"),
-    }
-    controls["dose"].add_class("krl-dose-text")
+    })
     return controls
 
 
 def make_layout(c: dict, out: dict) -> widgets.Box:
-    """Controls on the left, plot and tables on the right (they wrap below on a narrow screen)."""
+    """Controls on the left (in the registry's order, rows side by side), plot and tables on the right."""
     banner = widgets.HTML(STYLE + f"<div class='krl-banner'>{DISCLAIMER}</div>")
-    dose_row = widgets.HBox([c["dose_slider"], c["dose_mg_slider"], c["dose"]],
-                            layout=widgets.Layout(width="100%", align_items="flex-end"))
-    site_note = widgets.HTML(f"<div class='krl-site-note'>{SITE_NOTE}</div>")
-    out["site_note"] = site_note
-    controls = widgets.VBox(
-        [c["route"], c["dose_unit"], dose_row, c["fixed_dose"], c["weight"], c["infusion_min"], c["n_doses"],
-         c["interval_h"], c["swallowed_fraction"], c["window_h"], c["sampling_site"], site_note,
-         widgets.HBox([c["effect_site"], c["norketamine"]], layout=widgets.Layout(flex_flow="row wrap")),
-         c["variability"], widgets.HBox([c["log_scale"], c["projector"]], layout=widgets.Layout(flex_flow="row wrap")),
-         out["readouts"]])
+    out["site_note"] = widgets.HTML(f"<div class='krl-site-note'>{SITE_NOTE}</div>")
+    column, rows = [], {}
+    for name, control in CONTROLS.items():
+        if not control.row:
+            column.append(c[name])
+        elif control.row not in rows:
+            rows[control.row] = widgets.HBox([], layout=widgets.Layout(width="100%", flex_flow="row wrap",
+                                                                       align_items="flex-end"))
+            column.append(rows[control.row])
+        if control.row:
+            rows[control.row].children += (c[name],)
+        if name == "sampling_site":
+            column.append(out["site_note"])
+    controls = widgets.VBox(column + [out["readouts"]])
     controls.add_class("krl-controls")
     tools = widgets.HBox([c["pin"], c["clear_pins"], c["share"], c["export"], c["case"]],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
@@ -178,3 +172,41 @@ def make_layout(c: dict, out: dict) -> widgets.Box:
     box = widgets.VBox([banner, body])
     box.add_class("krl-app")
     return box
+
+
+def _device_options(route_key: str) -> list[tuple[str, float]]:
+    device = ROUTES[route_key].parameters.get("device_mg")
+    def count(d):
+        return f" ({d / device.value:g} device{'s' if d != device.value else ''})" if device else ""
+    return [(f"{d:g} mg{count(d)}", d) for d in ROUTES[route_key].fixed_doses_mg]
+
+
+def sync_controls(c: dict, out: dict, box: widgets.Box, s: ExplorerState) -> None:
+    """Show the state ``s`` in the widgets (the caller ignores the change events this causes)."""
+    values = {name: getattr(s, control.setting) for name, control in CONTROLS.items()
+              if control.kind in ("slider", "choices", "toggle", "flag") and not SETTINGS[control.setting].per_route}
+    values.update({"route": s.route, "case": "", "code": "",
+                   "dose_slider": nearest_rung(DOSE_LADDERS["mg_per_kg"], s.dose_mg_per_kg),
+                   "dose_mg_slider": nearest_rung(DOSE_LADDERS["mg"], s.dose_mg),
+                   "dose": s.dose_mg_per_kg if s.dose_unit == "mg_per_kg" else s.dose_mg})
+    if ROUTES[s.route].has_swallowed_part:
+        values["swallowed_fraction"] = swallowed_fraction_for(s, s.route)
+    if ROUTES[s.route].fixed_doses_mg:
+        options = _device_options(s.route)
+        if list(c["fixed_dose"].options) != options:
+            c["fixed_dose"].options = options
+        values["fixed_dose"] = dose_mg_used(s)
+    shown_now = shown_controls(s)
+    for name, value in values.items():
+        if name in CONTROLS and CONTROLS[name].kind == "ladder" and not shown_now[name]:
+            continue          # a hidden ladder is set when it is shown: one message less per change
+        if c[name].value != value:
+            c[name].value = value
+    for name, shown in shown_now.items():
+        set_shown(c[name], shown)
+    set_shown(out["site_note"], shown_now["sampling_site"])
+    c["interval_h"].disabled = s.n_doses == 1
+    if s.projector:
+        box.add_class("krl-projector")
+    else:
+        box.remove_class("krl-projector")

@@ -22,14 +22,7 @@ from ..model.population import simulate_population
 from ..model.routes import ROUTES
 from ..model.simulation import Simulation, simulate
 from ..presentation.plotting import LINE_STYLES
-from .state import (
-    ExplorerState,
-    describe,
-    fixed_doses_mg,
-    observation_min,
-    pin_kwargs,
-    simulate_kwargs,
-)
+from .state import ExplorerState, describe, pin_kwargs, simulate_kwargs
 
 __all__ = ["BAND_PATIENTS", "BAND_GRID_POINTS", "BAND_PERCENTILES", "Curve", "Bands", "Scene", "CurveCache",
            "build_scene", "norketamine_auc_ng_h_ml", "band_kwargs"]
@@ -102,7 +95,7 @@ def _key(kwargs: dict) -> tuple:
 
 def _dose_linear(route: str) -> bool:
     """True when a curve scales exactly with the dose (the route's pathways do not depend on it)."""
-    return not fixed_doses_mg(route)
+    return not ROUTES[route].fixed_doses_mg
 
 
 def band_kwargs(kwargs: dict) -> dict:
@@ -181,7 +174,7 @@ def build_scene(state: ExplorerState, cache: CurveCache) -> Scene:
             bands = cache.bands(kwargs)
         except ValueError as error:   # e.g. no between-patient data for this drug
             bands_error = str(error)
-    observation = observation_min(state.route)
+    observation = ROUTES[state.route].observation_min
     spans = ()
     if observation:   # from each dose until the observation time after its last part (e.g. the last device)
         sim = live.simulation

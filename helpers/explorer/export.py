@@ -15,6 +15,7 @@ import csv
 import html
 import io
 import textwrap
+import zlib
 
 import numpy as np
 from matplotlib import rc_context
@@ -26,7 +27,8 @@ from ..presentation.plotting import DISCLAIMER, new_figure, shade_effect_ranges
 from .curves import BAND_PATIENTS, BAND_PERCENTILES, Scene
 from .drawing import LOG_FLOOR_NG_ML, band_label_rows, x_ticks, y_ticks, y_top_for
 
-__all__ = ["csv_text", "figure_bytes", "download_link", "MIME", "read_csv"]
+__all__ = ["csv_text", "figure_bytes", "download_link", "MIME", "read_csv", "settings_lines", "export_links_html",
+           "file_stem"]
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
 
@@ -49,6 +51,29 @@ def _columns(scene: Scene) -> list[tuple[str, np.ndarray]]:
             column[where] = values
             columns.append((f"{p}th percentile of {BAND_PATIENTS} simulated patients (ng/mL)", column))
     return columns
+
+
+def settings_lines(scene: Scene, share_code: str) -> tuple[str, ...]:
+    """The CSV's comment lines saying what is in it: the curves, the window and the share code."""
+    lines = [f"live curve: {scene.live.label}" if scene.live else "no live curve"]
+    lines += [f"pinned curve: {c.label}" for c in scene.pins]
+    lines += [f"time window: {scene.state.window_h} h; share code: {share_code}"]
+    return tuple(lines)
+
+
+def file_stem(scene: Scene, share_code: str) -> str:
+    """A download's file name without extension: the route and a short hash of the settings."""
+    return f"ketamine-{scene.state.route}-{zlib.crc32(share_code.encode()) & 0xFFFF:04x}"
+
+
+def export_links_html(scene: Scene, share_code: str, csv: str) -> str:
+    """The Export button's links: the figure as PNG and SVG and the curves as CSV (the curves shown now)."""
+    stem = file_stem(scene, share_code)
+    links = [download_link(figure_bytes(scene, "png"), f"{stem}.png", "Figure (PNG)"),
+             download_link(figure_bytes(scene, "svg"), f"{stem}.svg", "Figure (SVG)"),
+             download_link(csv.encode("utf-8"), f"{stem}.csv", "Curves (CSV)")]
+    return (f"<div class='krl-export'>Download: {' '.join(links)}"
+            f"<span class='krl-hint'>(the curves shown now)</span></div>")
 
 
 def csv_text(scene: Scene, settings_lines: tuple[str, ...] = ()) -> str:

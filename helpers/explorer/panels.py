@@ -11,16 +11,18 @@ import json
 import numpy as np
 
 from ..evidence.bibliography import cite
+from ..evidence.cases import CASES
 from ..evidence.effects import EFFECT_RANGES
 from ..model.disposition import MODELS
 from ..model.routes import ROUTES
 from ..presentation.plotting import DISCLAIMER
 from ..presentation.tables import Table
 from .curves import BAND_PATIENTS, Curve, Scene, norketamine_auc_ng_h_ml
-from .state import DOSE_UNIT_LABELS, format_dose, observation_min, route_model, sampling_site_for
+from .settings import DOSE_UNIT_LABELS, format_dose
+from .state import sampling_site_for
 
 __all__ = ["readouts_html", "comparison_rows", "comparison_table", "comparison_html", "notes_html", "caption_html",
-           "plot_html", "alt_text", "hours_text", "CHILD_WEIGHT_BELOW_KG", "used_settings"]
+           "plot_html", "alt_text", "hours_text", "CHILD_WEIGHT_BELOW_KG", "used_settings", "case_html", "share_html"]
 
 #: Below this body weight the explorer treats the weight as a child's (for the bioavailability note).
 CHILD_WEIGHT_BELOW_KG = 40.0
@@ -131,7 +133,7 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
     state, notes = scene.state, []
     route = ROUTES[state.route]
     if scene.error:
-        model = MODELS[route_model(state.route)]
+        model = MODELS[route.disposition_model]
         if not model.weight_low_kg <= state.weight_kg <= model.weight_high_kg:
             why = (f"{route.label} runs on a model measured in people of {model.weight_low_kg:g}-"
                    f"{model.weight_high_kg:g} kg; set the body weight within that range.")
@@ -145,11 +147,11 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
                      f"differ: {parameter.value:.0%} in one sparse population model "
                      f"({html.escape(', '.join(cite(s) for s in parameter.source))}). "
                      f"Read the curve as one possibility, not the child's level.")
-    blood = MODELS[route_model(state.route)].blood
+    blood = route.model_blood
     if sampling_site_for(state, state.route) is None:
         notes.append(f"{html.escape(route.label)} runs on its own model, which gives {html.escape(blood)} blood "
                      "only: the <i>Blood sampled</i> choice does not apply.")
-    drug = getattr(route, "drug", "ketamine")
+    drug = route.drug
     potency = route.parameters.get("potency_vs_racemic")
     if drug != "ketamine" and potency is not None:
         notes.append(f"This curve is {html.escape(drug)}, about {potency.value:g} times as potent as racemic "
@@ -159,7 +161,7 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
     if scene.bands_error:
         notes.append(f"No variability bands for this curve: {html.escape(scene.bands_error)}")
     if scene.observation_h:
-        hours = observation_min(state.route) / 60.0
+        hours = route.observation_min / 60.0
         notes.append(f"Grey: the {hours:g}-hour observation after each session that the product's label requires.")
     parts = []
     if state.norketamine:
@@ -174,6 +176,24 @@ def notes_html(scene: Scene, case_html: str = "") -> str:
         notes.append("The thick line is ketamine in blood for the current settings; " + "; ".join(parts) + ".")
     items = "".join(f"<li>{note}</li>" for note in notes)
     return f"{case_html}<ul class='krl-notes'>{items}</ul>" if items else case_html
+
+
+def case_html(key: str) -> str:
+    """The clinical case's title, vignette and sources, above the notes ("" when no case is loaded)."""
+    if not key:
+        return ""
+    case = CASES[key]
+    return (f"<div class='krl-case'><b>Case: {html.escape(case.title)}.</b> {html.escape(case.vignette)} "
+            f"<span class='krl-cite'>({html.escape(case.citation())})</span></div>")
+
+
+def share_html(code: str, link: str | None) -> str:
+    """The share code (and, in the app view, a link that opens the page with it)."""
+    where = (f"<a href='{html.escape(link, quote=True)}' target='_blank' class='krl-share-link'>Link to these "
+             f"settings</a> (opens this page with them). " if link else "")
+    return (f"<div class='krl-share'>{where}Share code: <code class='krl-code'>{html.escape(code)}</code> "
+            f"<span class='krl-hint'>paste it into the box below, or into <code>explore(state=...)</code>.</span>"
+            f"</div>")
 
 
 def caption_html() -> str:

@@ -25,33 +25,34 @@ import zlib
 from urllib.parse import parse_qs, urlsplit
 
 from ..core.checks import shown
-from .state import ExplorerState, default_state, state_from_dict
+from .settings import FORMAT_VERSION, SETTINGS
+from .state import ExplorerState, default_state
+from .validation import state_from_dict
 
 __all__ = ["FORMAT_VERSION", "ShareCodeError", "encode", "decode", "decode_dict", "code_from_query", "share_link",
            "app_page_url", "versioned_dict", "state_from_versioned"]
 
-FORMAT_VERSION = 1
 PREFIX = "KRL"
 QUERY_KEY = "state"
 EXPLORER_KEY = "explorer"
 
-# Version 1: short key of every state key, and the defaults left out of a code.
-_KEYS_V1 = {
-    "route": "r", "dose_unit": "u", "dose_mg_per_kg": "k", "dose_mg": "m", "weight_kg": "w", "infusion_min": "i",
-    "n_doses": "n", "interval_h": "h", "swallowed_fraction": "s", "fixed_dose_mg": "f", "window_h": "t",
-    "sampling_site": "b", "effect_site": "e", "variability": "v", "norketamine": "nk", "log_scale": "l",
-    "projector": "p", "pins": "P",
-}
+def _format(version: int) -> tuple[dict, dict, dict]:
+    """(short key of every setting, short key of every pin setting, defaults left out of a code) of a format.
+
+    From the settings registry: each setting's ``share_key`` from the format that introduced it, and its
+    ``share_default``, frozen once released. The route and both doses are always written (the catalogue
+    decides the default route, and the dose in the unit not shown is kept exactly as the learner left it).
+    """
+    settings = [s for s in SETTINGS.values() if s.since <= version]
+    keys = {s.name: s.share_key for s in settings}
+    defaults = {s.name: s.share_default for s in settings
+                if s.name not in ("route", "dose_mg", "dose_mg_per_kg") and not s.per_route}
+    return keys, dict(_PIN_KEYS_V1), defaults
+
+
 _PIN_KEYS_V1 = {"route": "r", "dose_mg": "m", "weight_kg": "w", "infusion_min": "i", "n_doses": "n",
                 "interval_min": "iv", "swallowed_fraction": "s", "sampling_site": "b", "style": "y"}
-# The route and both doses are always written (the catalogue decides the default route, and the dose
-# in the unit not shown is kept exactly as the learner left it).
-_DEFAULTS_V1 = {"dose_unit": "mg_per_kg", "dose_mg_per_kg": 0.5, "dose_mg": 35.0,
-                "weight_kg": 70.0, "infusion_min": 40, "n_doses": 1, "interval_h": 8.0, "window_h": 8,
-                "sampling_site": "venous", "effect_site": False, "variability": False, "norketamine": False,
-                "log_scale": False, "projector": False, "pins": []}
-FORMATS = {1: (_KEYS_V1, _PIN_KEYS_V1, _DEFAULTS_V1)}
-
+FORMATS = {version: _format(version) for version in range(1, FORMAT_VERSION + 1)}
 
 #: Longest code accepted (a state with every pin takes well under 2 000 characters) and the most its
 #: contents may inflate to: a longer or denser code is refused before it costs any time or memory.
@@ -86,11 +87,10 @@ def encode(state: ExplorerState) -> str:
     """The share code of a state (every control value and every pin)."""
     keys, pin_keys, defaults = FORMATS[FORMAT_VERSION]
     data = state.to_dict()
-    defaults = {**defaults, "swallowed_fraction": _route_defaults("swallowed_fraction"),
-                "fixed_dose_mg": _route_defaults("fixed_dose_mg")}
+    defaults = {**defaults, **{name: _route_defaults(name) for name, s in SETTINGS.items() if s.per_route}}
     compact = {}
     for name, value in data.items():
-        if name in ("swallowed_fraction", "fixed_dose_mg"):
+        if SETTINGS[name].per_route:
             value = {k: v for k, v in value.items() if defaults[name].get(k) != v}
             if value:
                 compact[keys[name]] = value

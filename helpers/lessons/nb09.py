@@ -17,10 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..explorer.app import load_case_state
-from ..explorer.curves import CurveCache, build_scene
-from ..explorer.panels import comparison_rows
-from ..explorer.state import state_from_settings
+from ..explorer.session import session
 from ..model.curve_metrics import DosingIntervalStats, dosing_interval_stats, time_to_fall_below
 from ..model.simulation import Simulation, simulate
 from .answers import MG
@@ -159,15 +156,12 @@ def case_numbers(key: str, **changes) -> CaseNumbers:
     >>> round(numbers.live.reaches_blood_mg, 1), numbers.live.sampling_site
     (7.0, 'venous')
     """
-    state = load_case_state(key)
-    if changes:
-        state = state_from_settings(state, **changes)
-    scene = build_scene(state, CurveCache())
+    explorer = session(case=key, **changes)          # the explorer's own numbers, without its widgets
+    scene = explorer.scene
     if scene.live is None:
         raise ValueError(f"case {key!r} with {changes} has no curve: {scene.error}")
-    rows = comparison_rows(scene)
     curves = tuple(CurveNumbers(curve.label, curve.pinned, curve.simulation, row)
-                   for curve, row in zip(scene.curves, rows))
+                   for curve, row in zip(scene.curves, explorer.comparison_table()))
     bands = None if scene.bands is None else tuple(float(v) for v in scene.bands.peak_range_ng_ml)
     return CaseNumbers(key, curves, bands)
 

@@ -31,9 +31,9 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from ..core.checks import check_choice
-from ..explorer.app import RouteExplorer
 from ..model.routes import ROUTES
 from ..model.simulation import Simulation, simulate
 from .answers import AnswerError, Unit, is_blank, read_number
@@ -43,7 +43,7 @@ __all__ = ["Task", "TASKS", "Expected", "Misconception", "Verdict", "CheckResult
            "MAX_MISCONCEPTION_TOLERANCE",
            "explorer_settings", "resolved_settings", "feedback_html", "other_route_misconceptions",
            "peak_misconceptions", "ABSORBED_ROUTES", "load_tasks", "STATUS_COLOURS", "BLOODS", "in_either_blood",
-           "EXPLORER_BLOOD"]
+           "EXPLORER_BLOOD", "ExplorerLike"]
 
 #: From this many wrong tries on, the feedback also teaches the method.
 METHOD_AFTER_TRIES = 3
@@ -53,6 +53,14 @@ MISCONCEPTION_TOLERANCE = 0.05
 MAX_MISCONCEPTION_TOLERANCE = 0.10
 
 CORRECT, WRONG, UNANSWERED, UNREADABLE = "correct", "wrong", "unanswered", "unreadable"
+
+
+@runtime_checkable
+class ExplorerLike(Protocol):
+    """What an explorer task reads: the explorer's simulate() arguments (a RouteExplorer, or the widget-free
+    :func:`helpers.explorer.session`), so checking one needs no widgets."""
+
+    def simulate_kwargs(self) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -251,7 +259,7 @@ def _check_number(task: Task, answer) -> CheckResult:
     if is_blank(answer):
         return CheckResult(task.task_id, UNANSWERED, f"type your answer (in {task.unit.symbol}) and press Check.",
                            wrong_tries(task.task_id))
-    if isinstance(answer, RouteExplorer):
+    if isinstance(answer, ExplorerLike):
         return CheckResult(task.task_id, UNREADABLE, "this task wants a number, not the explorer: type the value "
                            "you read from it.", wrong_tries(task.task_id))
     try:
@@ -341,7 +349,7 @@ def explorer_settings(app, task: Task) -> tuple[dict | None, list[str]]:
 
 
 def _check_explorer(task: Task, app) -> CheckResult:
-    if not isinstance(app, RouteExplorer):
+    if not isinstance(app, ExplorerLike):
         return CheckResult(task.task_id, UNREADABLE, "this task reads the route explorer: set it, then press "
                            f"\u201cCheck my explorer settings\u201d (from code: check({task.task_id!r}, app)).",
                            wrong_tries(task.task_id))

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from ..core.checks import check_choice, check_number, shown
 from ..core.parameters import Parameter, load_data_file, parameters_in
+from .disposition import DEFAULT_MODEL, MODELS
 
 __all__ = ["Pathway", "Route", "ROUTES", "ROUTE_KEYS", "ROUTE_KINDS", "bioavailability_of", "MAX_DOSE_MG"]
 
@@ -99,27 +100,43 @@ class Route:
     model: str | None = None  # a fixed disposition model, or None: any racemic model
 
     @property
-    def fixed_doses_mg(self) -> tuple[float, ...] | None:
-        """The only doses a device product allows (1 to max_devices devices), or None.
+    def fixed_doses_mg(self) -> tuple[float, ...]:
+        """The only doses a device product allows (1 to max_devices devices), or () when any dose can be given.
 
         Examples
         --------
-        >>> ROUTES["iv_bolus"].fixed_doses_mg is None
-        True
+        >>> ROUTES["iv_bolus"].fixed_doses_mg, ROUTES["esketamine_nasal_spray"].fixed_doses_mg
+        ((), (28.0, 56.0, 84.0))
         """
         if self.kind != "device_session":
-            return None
+            return ()
         device = self._value("device_mg")
-        return tuple(device * n for n in range(1, int(self._value("max_devices")) + 1))
+        return tuple(float(device * n) for n in range(1, int(self._value("max_devices")) + 1))
 
     @property
     def observation_min(self) -> float | None:
         """Minutes a patient must be observed after a dose (a labelled requirement), or None."""
-        return self._value("observation_min")
+        value = self._value("observation_min")
+        return None if value is None else float(value)
+
+    @property
+    def disposition_model(self) -> str:
+        """The disposition model the route's curves run on: its own (a product's), else the default."""
+        return self.model or DEFAULT_MODEL
+
+    @property
+    def model_blood(self) -> str:
+        """The blood the route's own disposition model describes (``arterial`` for the default model)."""
+        return MODELS[self.disposition_model].blood
+
+    @property
+    def offers_sampling_site(self) -> bool:
+        """True when the curve can be read in arterial or venous blood (its model describes arterial blood)."""
+        return self.model_blood == "arterial"
 
     def check_dose(self, dose_mg) -> float:
         """Validate a dose for this route: any positive amount up to MAX_DOSE_MG, or a device multiple."""
-        if self.fixed_doses_mg is None:
+        if not self.fixed_doses_mg:
             return check_number("dose_mg", dose_mg, low=0.0, high=MAX_DOSE_MG, unit="mg")
         allowed = self.fixed_doses_mg
         listed = ", ".join(f"{d:g}" for d in allowed)
