@@ -24,7 +24,11 @@ HEADING_KEYS_SELECTOR := .jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) 
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: lab app site wheel serve-site test test-fast lint bench reset clean system-lab system-test
+# Run the notebooks: shipped without outputs in notebooks/, executed copies in tests/notebook_outputs/ (NB=01 for one).
+notebooks: $(VENV)/.installed-lab
+	$(PY) tools/execute_notebooks.py $(NB)
+
+.PHONY: notebooks lab app site wheel serve-site test test-fast lint bench reset clean system-lab system-test
 
 system-lab:
 	@tools/system_deps.sh lab

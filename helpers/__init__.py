@@ -49,7 +49,7 @@ _LAZY = {
     "provenance_table_html": "presentation.provenance_view",
     "explore": "explorer.app", "RouteExplorer": "explorer.app", "CASES": "evidence.cases",
     "check": "lessons.tasks", "answer": "lessons.widgets", "ask": "lessons.widgets",
-    "case_numbers": "lessons.nb09",
+    "case_numbers": "lessons.nb09", "lesson": "lessons.lesson", "Lesson": "lessons.lesson",
 }
 
 __all__ = [
@@ -67,7 +67,7 @@ __all__ = [
     "shade_percentile_bands", "comparison_table", "comparison_table_html", "plot_comparisons",
     "plot_study_curves", "provenance_table_html", "provenance_folded_html",
     # explorer and lessons
-    "explore", "RouteExplorer", "CASES", "check", "answer", "ask", "case_numbers",
+    "explore", "RouteExplorer", "CASES", "check", "answer", "ask", "case_numbers", "lesson", "Lesson",
 ]
 
 

@@ -1,12 +1,29 @@
 """Fixtures shared by the real-browser tests (registered in conftest.py): one Chromium, one JupyterLab and
 one Voila server per test session (per pytest-xdist worker), each started on first use, and a fresh page per
 test at the module's ``VIEWPORT`` (1280x720 if it sets none) that records JavaScript errors in
-``page.js_errors``."""
+``page.js_errors``.
+
+JupyterLab serves a learner's working copy made as ``make lab`` makes it (tools/working_copy.py), in a
+temporary folder, so the lessons keep answers there as they do for a learner, and nothing a test does can
+touch the shipped notebooks; Voila serves the course itself, as ``make app`` does (it saves nothing).
+"""
 from __future__ import annotations
+
+import sys
+from typing import NamedTuple
 
 import pytest
 
-from browser_support import chromium, jupyter_lab, voila
+from browser_support import NOTEBOOK_DIR, ROOT, chromium, jupyter_lab, voila
+
+sys.path.insert(0, str(ROOT / "tools"))
+import working_copy  # noqa: E402  (a script folder, not a package)
+
+
+class Lab(NamedTuple):
+    base: str
+    token: str
+    work: object        # the working copy it serves (a Path)
 
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
 
@@ -18,9 +35,11 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def lab():
-    with jupyter_lab() as server:
-        yield server
+def lab(tmp_path_factory):
+    work = tmp_path_factory.mktemp("work")
+    working_copy.sync(NOTEBOOK_DIR, work)
+    with jupyter_lab(work) as (base, token):
+        yield Lab(base, token, work)
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,13 @@ these tests FAIL with the install command; they are never skipped.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from helpers import ROUTES
+from helpers.lessons.store import ANSWERS_FOLDER
 
 from browser_support import (
     ARTIFACT_DIR,
@@ -46,8 +48,9 @@ def shot(page, name: str) -> None:
 
 
 def open_in_lab(page, lab, notebook: str) -> None:
-    base, token = lab
+    base, token, work = lab
     stop_kernels(base, token)      # one kernel at a time on a 2-core CI machine
+    shutil.rmtree(work / ANSWERS_FOLDER, ignore_errors=True)     # each test starts with no answers kept
     page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")
     run_all_cells(page)
 

@@ -9,8 +9,12 @@ fixed times.
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from playwright.sync_api import expect
+
+from helpers.lessons.store import ANSWERS_FOLDER
 
 from browser_support import (
     ARTIFACT_DIR,
@@ -49,8 +53,9 @@ def shot(page, name: str) -> None:
 
 def open_in_lab(page, lab, notebook: str) -> str:
     """Open a notebook in JupyterLab (file browser shown, as learners have it), run it all; the panel selector."""
-    base, token = lab
+    base, token, work = lab
     stop_kernels(base, token)      # one kernel at a time on a 2-core machine
+    shutil.rmtree(work / ANSWERS_FOLDER, ignore_errors=True)     # each test starts with no answers kept
     page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")
     try:
         run_all_cells(page, timeout_ms=300_000)

@@ -22,7 +22,7 @@ from IPython.display import HTML, Markdown, display
 
 from helpers import ROUTES, answer, ask, check, explore
 from helpers.lessons.answers import FRACTION
-from helpers.lessons.tasks import EXPLORER_BLOOD, TASKS, load_tasks, reset_tries
+from helpers.lessons.tasks import EXPLORER_BLOOD, TASKS, Attempts, load_tasks
 from helpers.model.sites import BLOOD_SITE_NUMBERS
 
 from reference_solver import reference_amounts, reference_conc_ng_ml
@@ -36,17 +36,10 @@ METHOD = "How to work it out"
 
 
 # ----------------------------------------------------------------------------- shared with test_lessons_nbNN.py
-@pytest.fixture(autouse=True)
-def fresh_tries():
-    """Every test starts with no wrong tries counted (the count decides when the method is taught)."""
-    reset_tries()
-    yield
-    reset_tries()
-
-
-def hint(task_id: str, answer_value) -> str:
-    """The message for a wrong answer (asserting it was judged wrong, not refused or accepted)."""
-    result = check(task_id, answer_value)
+def hint(task_id: str, answer_value, attempts: Attempts | None = None) -> str:
+    """The message for a wrong answer (asserting it was judged wrong, not refused or accepted); ``attempts``
+    carries the wrong tries from one call to the next (the method is taught from the third)."""
+    result = check(task_id, answer_value, attempts)
     assert result.status == "wrong", repr(result)
     return result.message
 
@@ -64,9 +57,9 @@ def shown_forms(value: float) -> set[str]:
 def assert_never_shown(task_id: str, right_answer: float, wrong_answers) -> None:
     """No message for these wrong answers (nor for refused or blank ones), before or after the method is
     taught, shows the right answer."""
-    reset_tries(task_id)
+    attempts = Attempts()       # tries accumulate, so the method is taught from the third wrong answer on
     for wrong in [None, "abc", "12 blargs", "5 kg", 10**400] + list(wrong_answers) * 2:
-        text = repr(check(task_id, wrong))
+        text = repr(check(task_id, wrong, attempts))
         for form in shown_forms(right_answer):
             assert form not in text, f"{form!r} in {text!r}"
 
@@ -106,7 +99,8 @@ def test_widget_starts_neutral(task_id):
 
 @pytest.mark.parametrize("task_id", NUMBER_TASKS)
 def test_method_is_taught_from_the_third_wrong_try(task_id):
-    messages = [check(task_id, wrong_value(task_id)) for _ in range(4)]
+    attempts = Attempts()
+    messages = [check(task_id, wrong_value(task_id), attempts) for _ in range(4)]
     assert [m.status for m in messages] == ["wrong"] * 4
     assert [METHOD in m.message for m in messages] == [False, False, True, True]
     assert [m.tries for m in messages] == [1, 2, 3, 4]
@@ -114,10 +108,11 @@ def test_method_is_taught_from_the_third_wrong_try(task_id):
 
 @pytest.mark.parametrize("task_id", NUMBER_TASKS)
 def test_refusals_are_not_counted_as_tries(task_id):
+    attempts = Attempts()
     for refused in ("sixteen", 10**400, float("nan"), [1, 2], True):
-        result = check(task_id, refused)
+        result = check(task_id, refused, attempts)
         assert result.status == "unreadable" and result.tries == 0 and result.message
-    assert METHOD not in check(task_id, wrong_value(task_id)).message
+    assert METHOD not in check(task_id, wrong_value(task_id), attempts).message
 
 
 @pytest.mark.parametrize("task_id", NUMBER_TASKS)
@@ -264,8 +259,10 @@ def shell():
     ip = InteractiveShell.instance()
     saved = ip.display_pub
     ip.display_pub = CapturingDisplayPublisher()
+    ip.kernel = "a kernel's page"          # the widgets draw for a page only when the shell has a kernel
     yield ip
     ip.display_pub = saved
+    del ip.kernel
 
 
 def test_outputs_are_captured_in_order_and_hidden_in_the_widget(shell):
@@ -278,11 +275,30 @@ def test_outputs_are_captured_in_order_and_hidden_in_the_widget(shell):
     assert sys.stdout is stdout and shell.display_pub.__class__ is CapturingDisplayPublisher
     kinds = [o.get("name") or next(k for k in o["data"] if k != "text/plain") for o in question.outputs]
     assert kinds == ["stdout", "text/markdown", "text/html", "stdout"]
-    (shown,) = shell.display_pub.outputs                  # one display: the widget, nothing else
+    note, shown = shell.display_pub.outputs             # the note for a saved copy, then the widget; nothing else
+    assert "krl-stale" in note["data"]["text/html"] and "Run All Cells" in note["data"]["text/html"]
     assert "application/vnd.jupyter.widget-view+json" in shown["data"]
     plain = shown["data"]["text/plain"]
     assert "before\n**Markdown** with 42\n<b>an HTML table</b>\nafter" in plain
     assert question.answer_area.outputs == tuple(question.outputs)
+
+
+def test_questions_nest_and_everything_is_restored(shell):
+    stdout, publisher = sys.stdout, shell.display_pub
+    with ask("Outer") as outer:
+        print("outer before")
+        with ask("Inner", unit="mg") as inner:
+            print("inner answer")
+        print("outer after")
+        with pytest.raises(ZeroDivisionError), ask("Failing"):
+            print("partial")
+            raise ZeroDivisionError
+    assert sys.stdout is stdout and shell.display_pub is publisher
+    assert inner.answer_text() == "inner answer"
+    text = outer.answer_text()
+    assert text.startswith("outer before") and "Inner: type your prediction" in text and "partial" in text
+    assert text.index("inner answer") < text.index("outer after") < text.index("partial")
+    assert len(shell.display_pub.outputs) == 2           # only the outer question reached the page
 
 
 def test_an_error_inside_ask_propagates_and_restores_the_output(shell):

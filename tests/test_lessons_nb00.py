@@ -3,7 +3,7 @@ from fractions import Fraction
 from functools import cache
 
 import numpy as np
-from test_lessons import assert_never_shown, fresh_tries, hint  # noqa: F401 (fresh_tries: autouse fixture)
+from test_lessons import assert_never_shown, hint
 
 from helpers import ROUTES, check
 

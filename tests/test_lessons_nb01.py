@@ -2,9 +2,10 @@
 from functools import cache
 
 import numpy as np
-from test_lessons import assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
+from test_lessons import assert_never_shown, hint, reference_blood_ng_ml
 
 from helpers import ROUTES, check, explore
+from helpers.lessons.tasks import Attempts
 
 T_MIN = np.arange(0.0, 240.0, 0.25)      # every peak here is within 4 h; a 20% tolerance needs no finer grid
 IM_TMAX, ORAL_DOSE, IN_MATCH = "01_im_peak_time", "01_oral_dose_matching_iv_exposure", "01_intranasal_matching_im_peak"
@@ -116,10 +117,10 @@ def test_intranasal_match_rejects_every_wrong_set_up():
 
 
 def test_intranasal_match_hints_and_method():
-    app = explore(route="intranasal", weight_kg=70)
-    assert "same dose" in hint(IN_MATCH, app)                # 0.5 mg/kg, as the injection
+    app, tries = explore(route="intranasal", weight_kg=70), Attempts()
+    assert "same dose" in hint(IN_MATCH, app, tries)                # 0.5 mg/kg, as the injection
     app.controls["dose"].value = 2.0
-    message = hint(IN_MATCH, app)
+    message = hint(IN_MATCH, app, tries)
     assert "not within 10%" in message and "How to work it out" not in message
-    assert "How to work it out" in hint(IN_MATCH, app)       # third wrong try
+    assert "How to work it out" in hint(IN_MATCH, app, tries)       # third wrong try
     assert_never_shown(IN_MATCH, _matching_dose_mg(), [app, explore(route="oral")])

@@ -1,5 +1,5 @@
 """Notebook 02's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
-from test_lessons import assert_never_shown, fresh_tries, hint  # noqa: F401 (fresh_tries: autouse fixture)
+from test_lessons import assert_never_shown, hint
 
 from helpers import check
 

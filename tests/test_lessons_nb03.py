@@ -1,6 +1,6 @@
 """Notebook 03's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
 import numpy as np
-from test_lessons import assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
+from test_lessons import assert_never_shown, hint, reference_blood_ng_ml
 
 from helpers import BLOOD_SITE_NUMBERS, check
 

@@ -1,8 +1,9 @@
 """Notebook 06's checked tasks accept the right answer, give each misconception its hint, and never reveal it."""
 import numpy as np
-from test_lessons import assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
+from test_lessons import assert_never_shown, hint, reference_blood_ng_ml
 
 from helpers import ROUTES, check, explore
+from helpers.lessons.tasks import Attempts
 
 from reference_solver import reference_amounts, reference_conc_ng_ml
 
@@ -98,7 +99,8 @@ def test_infusion_duration_rejects_every_wrong_set_up():
         assert check(DURATION, app)
         app.controls[name].value = value
         assert words in hint(DURATION, app), name
-    app = explore(route="iv_infusion", dose_mg_per_kg=0.5, weight_kg=70)
-    assert "still above 100" in hint(DURATION, explore(route="iv_infusion", dose_mg_per_kg=0.5, weight_kg=70))
-    assert "How to work it out" in hint(DURATION, app)          # third wrong try
+    app, tries = explore(route="iv_infusion", dose_mg_per_kg=0.5, weight_kg=70), Attempts()
+    assert "still above 100" in hint(DURATION, app, tries)
+    assert "still above 100" in hint(DURATION, explore(route="iv_infusion", dose_mg_per_kg=0.5, weight_kg=70), tries)
+    assert "How to work it out" in hint(DURATION, app, tries)          # third wrong try
     assert_never_shown(DURATION, float(shortest), [app, explore(route="oral")])

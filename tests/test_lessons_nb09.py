@@ -5,7 +5,7 @@ from functools import cache
 import numpy as np
 import pytest
 from scipy.integrate import trapezoid
-from test_lessons import K_AV, assert_never_shown, fresh_tries, hint, reference_blood_ng_ml  # noqa: F401 (autouse)
+from test_lessons import K_AV, assert_never_shown, hint, reference_blood_ng_ml
 
 from helpers import BLOOD_SITE_NUMBERS, CASES, check, explore
 from helpers.lessons.nb09 import case_numbers

@@ -30,6 +30,7 @@ Standard library only: runs before the virtual environment exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -182,10 +183,8 @@ def servers_on(work: Path, runtime_dirs: list[Path] | None = None) -> list[dict]
 def stop_servers(servers: list[dict], timeout_s: float = 30.0) -> None:
     """SIGTERM each server (it saves nothing more once stopped) and wait until it is gone."""
     for server in servers:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(server["pid"], signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + timeout_s
     while any(_alive(s["pid"]) for s in servers):
         if time.monotonic() > deadline:

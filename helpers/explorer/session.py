@@ -43,6 +43,7 @@ class ExplorerSession:
     """The explorer's state and what it shows, without widgets (see the module's docstring)."""
 
     def __init__(self, state: ExplorerState | None = None, case: str = ""):
+        self.observers: list = []        # called with no argument after every change (a lesson keeps the settings)
         self.cache = CurveCache()
         self._state, self.case = check_state(state or default_state()), case
         self.scene: Scene = build_scene(self._state, self.cache)
@@ -52,6 +53,8 @@ class ExplorerSession:
         self._state = check_state(state)
         self.case = self.case if case is None else case
         self.scene = build_scene(self._state, self.cache)
+        for observer in self.observers:
+            observer()
         return self.scene
 
     @property

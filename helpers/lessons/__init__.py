@@ -1,6 +1,8 @@
-"""Layer 5, lessons: the self-checking tasks of the notebooks.
+"""Layer 5, lessons: each notebook's lesson (its answer widgets, explorer and the learner's kept work) and the
+self-checking tasks.
 
-:mod:`helpers.lessons.tasks` is the task framework; ``nbNN.py`` holds notebook
-NN's tasks, registered when the module is imported (``check()`` imports them
-all on first use).
+:mod:`.lesson` is a notebook's lesson (``helpers.lesson("01_route_explorer")``), :mod:`.store` where the
+learner's answers are kept, :mod:`.widgets` the answer widgets, :mod:`.answers` how typed answers are read,
+:mod:`.tasks` the task framework; ``nbNN.py`` declares notebook NN's tasks (``helpers.lessons.tasks.TASKS``
+collects them on first use).
 """

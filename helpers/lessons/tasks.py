@@ -28,9 +28,11 @@ import html
 import importlib
 import math
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from ..core.checks import check_choice
@@ -39,7 +41,7 @@ from ..model.simulation import Simulation, simulate
 from .answers import AnswerError, Unit, is_blank, read_number
 
 __all__ = ["Task", "TASKS", "Expected", "Misconception", "Verdict", "CheckResult", "number_task", "explorer_task",
-           "check", "reset_tries", "wrong_tries", "METHOD_AFTER_TRIES", "MISCONCEPTION_TOLERANCE",
+           "check", "Attempts", "task_named", "METHOD_AFTER_TRIES", "MISCONCEPTION_TOLERANCE",
            "MAX_MISCONCEPTION_TOLERANCE",
            "explorer_settings", "resolved_settings", "feedback_html", "other_route_misconceptions",
            "peak_misconceptions", "ABSORBED_ROUTES", "load_tasks", "STATUS_COLOURS", "BLOODS", "in_either_blood",
@@ -138,6 +140,12 @@ class Task:
     def tolerance_text(self) -> str:
         return f"{self.rel_tol:.0%}"
 
+    @cached_property
+    def expected(self) -> Expected:
+        """A number task's answer and misconceptions, computed once (not on every Check: the model's
+        answer cannot change while the course runs)."""
+        return self.solve()
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -182,105 +190,157 @@ def feedback_html(result: CheckResult) -> str:
             f"{html.escape(result.message)}</span>")
 
 
-TASKS: dict[str, Task] = {}
-_WRONG_TRIES: dict[str, int] = {}
-
-
 def number_task(task_id: str, prompt: str, *, unit: Unit, rel_tol: float, why: str, method: str):
-    """Register a task whose answer is a number in ``unit``; the decorated function returns an :class:`Expected`."""
-    def register(solve: Callable[[], Expected]):
-        TASKS[task_id] = Task(task_id, prompt, "number", why, method, solve, unit=unit, rel_tol=rel_tol)
+    """Declare a task whose answer is a number in ``unit``; the decorated function returns an :class:`Expected`.
+
+    The function is returned unchanged, with its :class:`Task` as ``.task``: :data:`TASKS` collects them
+    from the ``nbNN`` modules (nothing is registered anywhere when a module is imported).
+    """
+    def declare(solve: Callable[[], Expected]):
+        solve.task = Task(task_id, prompt, "number", why, method, solve, unit=unit, rel_tol=rel_tol)
         return solve
-    return register
+    return declare
 
 
 def explorer_task(task_id: str, prompt: str, *, setup: dict, vary: tuple[str, ...], why: str, method: str):
-    """Register a task answered by setting the route explorer.
+    """Declare a task answered by setting the route explorer.
 
     ``setup`` holds :func:`helpers.simulate` arguments the explorer must match
     (anything left out takes simulate's default); ``vary`` names the ones the
     learner is asked to find, judged by the decorated function, which receives
     the explorer's simulate() arguments and returns a :class:`Verdict`.
     """
-    def register(judge: Callable[[dict], Verdict]):
-        TASKS[task_id] = Task(task_id, prompt, "explorer", why, method, judge, setup=dict(setup), vary=tuple(vary))
+    def declare(judge: Callable[[dict], Verdict]):
+        judge.task = Task(task_id, prompt, "explorer", why, method, judge, setup=dict(setup), vary=tuple(vary))
         return judge
-    return register
+    return declare
 
 
-def wrong_tries(task_id: str) -> int:
-    """How many wrong answers this task has had in this session."""
-    return _WRONG_TRIES.get(task_id, 0)
+class _TaskCatalogue(Mapping):
+    """Every task of every notebook (task id -> :class:`Task`), read-only, collected on first use."""
+
+    @cached_property
+    def _tasks(self) -> MappingProxyType:
+        found = {}
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+            if info.name.startswith("nb"):
+                module = importlib.import_module(f"{__package__}.{info.name}")
+                for value in vars(module).values():
+                    task = getattr(value, "task", None)
+                    if isinstance(task, Task):
+                        if task.task_id in found:
+                            raise ValueError(f"task id {task.task_id!r} is declared twice")
+                        found[task.task_id] = task
+        return MappingProxyType(dict(sorted(found.items())))
+
+    def __getitem__(self, key):
+        return self._tasks[key]
+
+    def __iter__(self):
+        return iter(self._tasks)
+
+    def __len__(self):
+        return len(self._tasks)
 
 
-def reset_tries(task_id: str | None = None) -> None:
-    """Forget the wrong tries of one task, or of all tasks."""
-    if task_id is None:
-        _WRONG_TRIES.clear()
-    else:
-        _WRONG_TRIES.pop(task_id, None)
+#: Every task of the course, by id (read-only).
+TASKS: Mapping[str, Task] = _TaskCatalogue()
 
 
-def check(task_id: str, answer) -> CheckResult:
-    """Check a learner's answer to a registered task (a number or text for number tasks, the explorer otherwise).
+class Attempts:
+    """Wrong tries per task, for one learner in one lesson (each answer widget or lesson owns one).
+
+    The count decides when the method is taught (from :data:`METHOD_AFTER_TRIES` on).
+    """
+
+    def __init__(self, counts: dict | None = None):
+        self.counts: dict[str, int] = dict(counts or {})
+
+    def wrong(self, task_id: str) -> int:
+        return self.counts.get(task_id, 0)
+
+    def add_wrong(self, task_id: str) -> int:
+        self.counts[task_id] = self.wrong(task_id) + 1
+        return self.counts[task_id]
+
+    def reset(self, task_id: str | None = None) -> None:
+        if task_id is None:
+            self.counts.clear()
+        else:
+            self.counts.pop(task_id, None)
+
+
+def task_named(task_id) -> Task:
+    """The task with this id (a :class:`Task` is returned as it is); a clear error for an unknown one."""
+    if isinstance(task_id, Task):
+        return task_id
+    return TASKS[check_choice("task_id", task_id, TASKS)]
+
+
+def check(task_id, answer, attempts: Attempts | None = None) -> CheckResult:
+    """Check a learner's answer to a task (a number or text for number tasks, the explorer otherwise).
+
+    ``attempts`` counts the wrong tries (the method is taught from the third); without it, each call
+    counts as a first try. A lesson's ``lesson.check(task_id, answer)`` keeps the count for you.
 
     Examples
     --------
     >>> from helpers.lessons.answers import MINUTES
     >>> @number_task("demo_double", "What is twice 21 minutes?", unit=MINUTES, rel_tol=0.01,
     ...              why="21 + 21.", method="Add 21 to itself.")
-    ... def _demo():
+    ... def demo():
     ...     return Expected(42.0, (Misconception(21.0, "that is 21 once; double it."),))
-    >>> check("demo_double", "42 min")
+    >>> check(demo.task, "42 min")
     ✓ Correct (demo_double): within 1% of the model's value. 21 + 21.
-    >>> check("demo_double", "0.7 h")
+    >>> check(demo.task, "0.7 h")
     ✓ Correct (demo_double): within 1% of the model's value. 21 + 21.
-    >>> check("demo_double", 21)
-    ✗ Not yet (demo_double): that is 21 once; double it.
-    >>> check("demo_double", None)
+    >>> tries = Attempts()
+    >>> check(demo.task, 21, tries), check(demo.task, 20, tries).tries
+    (✗ Not yet (demo_double): that is 21 once; double it., 2)
+    >>> check(demo.task, None)
     Not answered yet (demo_double): type your answer (in min) and press Check.
-    >>> reset_tries("demo_double"); del TASKS["demo_double"]
     """
-    load_tasks()
-    task = TASKS[check_choice("task_id", task_id, TASKS)]
+    task = task_named(task_id)
+    attempts = Attempts() if attempts is None else attempts
     if task.kind == "explorer":
-        return _check_explorer(task, answer)
-    return _check_number(task, answer)
+        return _check_explorer(task, answer, attempts)
+    return _check_number(task, answer, attempts)
 
 
-def _wrong(task: Task, hint: str) -> CheckResult:
-    tries = _WRONG_TRIES[task.task_id] = wrong_tries(task.task_id) + 1
+def _wrong(task: Task, hint: str, attempts: Attempts) -> CheckResult:
+    tries = attempts.add_wrong(task.task_id)
     if tries >= METHOD_AFTER_TRIES:
         hint = f"{hint} How to work it out: {task.method}"
     return CheckResult(task.task_id, WRONG, hint, tries)
 
 
-def _check_number(task: Task, answer) -> CheckResult:
+def _check_number(task: Task, answer, attempts: Attempts, decimal: str = ".") -> CheckResult:
+    tries = attempts.wrong(task.task_id)
     if is_blank(answer):
         return CheckResult(task.task_id, UNANSWERED, f"type your answer (in {task.unit.symbol}) and press Check.",
-                           wrong_tries(task.task_id))
+                           tries)
     if isinstance(answer, ExplorerLike):
         return CheckResult(task.task_id, UNREADABLE, "this task wants a number, not the explorer: type the value "
-                           "you read from it.", wrong_tries(task.task_id))
+                           "you read from it.", tries)
     try:
-        value = read_number(answer, task.unit)
+        value = read_number(answer, task.unit, decimal)
     except AnswerError as error:
-        return CheckResult(task.task_id, UNREADABLE, str(error), wrong_tries(task.task_id))
-    expected = task.solve()
+        return CheckResult(task.task_id, UNREADABLE, str(error), tries)
+    expected = task.expected
     accepted = [(abs(value - v) / abs(v), note) for v, note in ((expected.value, expected.note), *expected.alternatives)
                 if abs(value - v) <= task.rel_tol * abs(v)]
     if accepted:
         note = min(accepted)[1]                   # say which value it matched: the nearest
         said = f" ({note})" if note else ""
         return CheckResult(task.task_id, CORRECT, f"within {task.tolerance_text} of the model's value{said}. "
-                           f"{task.why}", wrong_tries(task.task_id))
+                           f"{task.why}", tries)
     misreadings = tuple(Misconception(expected.value * m.factor, m.hint) for m in task.unit.misreadings)
     for candidates in (expected.misconceptions, misreadings):       # the task's own slips first
         matching = [m for m in candidates if m.matches(value, task.rel_tol)]
         if matching:                                                 # the nearest, when several are close
-            return _wrong(task, min(matching, key=lambda m: m.distance(value)).hint)
+            return _wrong(task, min(matching, key=lambda m: m.distance(value)).hint, attempts)
     return _wrong(task, f"not within {task.tolerance_text} of the model's value. Check each step and the units, "
-                        "then try again.")
+                        "then try again.", attempts)
 
 
 # ----------------------------------------------------------------------------- explorer tasks
@@ -348,22 +408,21 @@ def explorer_settings(app, task: Task) -> tuple[dict | None, list[str]]:
     return kwargs, hints
 
 
-def _check_explorer(task: Task, app) -> CheckResult:
+def _check_explorer(task: Task, app, attempts: Attempts) -> CheckResult:
+    tries = attempts.wrong(task.task_id)
     if not isinstance(app, ExplorerLike):
         return CheckResult(task.task_id, UNREADABLE, "this task reads the route explorer: set it, then press "
-                           f"\u201cCheck my explorer settings\u201d (from code: check({task.task_id!r}, app)).",
-                           wrong_tries(task.task_id))
+                           f"\u201cCheck my explorer settings\u201d (from code: check({task.task_id!r}, app)).", tries)
     try:
         kwargs, hints = explorer_settings(app, task)
     except ValueError as error:       # a setting the model cannot simulate
-        return CheckResult(task.task_id, UNREADABLE, f"the explorer's settings cannot be simulated: {error}",
-                           wrong_tries(task.task_id))
+        return CheckResult(task.task_id, UNREADABLE, f"the explorer's settings cannot be simulated: {error}", tries)
     if hints:
-        return _wrong(task, "first " + "; ".join(hints) + ".")
+        return _wrong(task, "first " + "; ".join(hints) + ".", attempts)
     verdict = task.solve(kwargs)
     if verdict.correct:
-        return CheckResult(task.task_id, CORRECT, f"{verdict.hint} {task.why}".strip(), wrong_tries(task.task_id))
-    return _wrong(task, verdict.hint)
+        return CheckResult(task.task_id, CORRECT, f"{verdict.hint} {task.why}".strip(), tries)
+    return _wrong(task, verdict.hint, attempts)
 
 
 # ----------------------------------------------------------------------------- shared misconceptions
@@ -404,7 +463,5 @@ def peak_misconceptions(route: str, dose_mg: float, weight_kg: float) -> tuple[M
 
 
 def load_tasks() -> None:
-    """Import every notebook's task module once (each registers its tasks on import)."""
-    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if module.name.startswith("nb"):
-            importlib.import_module(f"{__package__}.{module.name}")
+    """Collect every notebook's tasks now (they are otherwise collected on first use of :data:`TASKS`)."""
+    len(TASKS)

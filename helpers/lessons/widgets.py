@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+import warnings
 
 import ipywidgets as widgets
 from IPython import get_ipython
@@ -36,7 +37,7 @@ from IPython.display import display
 from ..core.checks import check_choice
 from ..presentation.widget_tools import adopt, close_tree, set_shown
 from .answers import UNITS, AnswerError, Unit, decimal_rule, is_blank, read_number
-from .tasks import STATUS_COLOURS, TASKS, UNANSWERED, WRONG, CheckResult, check, feedback_html, load_tasks
+from .tasks import STATUS_COLOURS, UNANSWERED, WRONG, Attempts, CheckResult, check, feedback_html, task_named
 
 __all__ = ["answer", "ask", "TaskAnswer", "Prediction", "SHOW_ANSWER", "CHECK", "CHECK_EXPLORER", "NOT_ANSWERED"]
 
@@ -47,8 +48,9 @@ NOT_ANSWERED = "Not answered yet."
 #: What an empty number field shows: how it reads numbers (answers.decimal_rule gives the whole rule).
 NUMBER_PLACEHOLDER = "decimal point: 0.5"
 
-_STYLE = """<style>
+STYLE = """<style>
 .krl-lesson {font-size: 15px; margin: 4px 0 8px 0;}
+.jp-OutputArea:has(.krl-lesson) .krl-stale, .jp-OutputArea:has(.krl-app) .krl-stale {display: none;}
 .krl-lesson .krl-unit {font-weight: bold; padding: 0 6px; white-space: nowrap;}
 .krl-lesson .krl-feedback {line-height: 1.4; max-width: 60em;}
 .krl-lesson .widget-radio-box label {white-space: normal; height: auto; line-height: 1.35; margin: 2px 0;}
@@ -72,6 +74,22 @@ def _neutral_line(text: str) -> str:
             f"<span style='color:{STATUS_COLOURS[UNANSWERED]}'>{html.escape(text)}</span></div>")
 
 
+#: Shown where a widget of a saved notebook cannot be drawn (its Python side is gone, after a restart): what to
+#: do. A live widget's style hides it (it sits in the same output area).
+STALE_NOTE = ("<div class='krl-stale' style='color:#444'>This part of the lesson needs the notebook to run: "
+              "<b>Run &rarr; Run All Cells</b> brings it back, with your saved answers.</div>")
+
+
+def show_with_note(obj, bundle: dict) -> None:
+    """Display a widget's bundle after the note that replaces it when its Python side is gone (outside IPython,
+    the object's plain text, as ``display`` gives it)."""
+    if getattr(get_ipython(), "kernel", None) is None:      # a terminal, a doctest: no page to draw on
+        display(obj)
+        return
+    display({"text/html": STALE_NOTE, "text/plain": ""}, raw=True)
+    display(bundle, raw=True)
+
+
 def _bundle(widget: widgets.Widget, text: str, **kwargs) -> dict:
     bundle = dict(widget._repr_mimebundle_(**kwargs))
     bundle["text/plain"] = text
@@ -82,9 +100,11 @@ def _bundle(widget: widgets.Widget, text: str, **kwargs) -> dict:
 class TaskAnswer:
     """The answer widget of one task (see :func:`answer`)."""
 
-    def __init__(self, task_id: str, app=None, *, show_explorer: bool = False):
-        load_tasks()
-        self.task = TASKS[check_choice("task_id", task_id, TASKS)]
+    def __init__(self, task_id: str, app=None, *, show_explorer: bool = False, attempts: Attempts | None = None,
+                 keeper=None):
+        self.task = task_named(task_id)
+        self.attempts = Attempts() if attempts is None else attempts
+        self.keeper, self.key = keeper, f"task:{self.task.task_id}"
         self.app = app
         self.result: CheckResult | None = None
         self.show_explorer = show_explorer
@@ -105,15 +125,22 @@ class TaskAnswer:
                                       layout=widgets.Layout(width="19em"))
             self.field.tooltip = f"for example {unit.examples} ({decimal_rule()})"
             self.button = widgets.Button(description=CHECK, button_style="primary",
-                                         tooltip="Check your answer (it is never shown)",
+                                         tooltip="Check your answer (it is never shown); Enter in the field too",
                                          layout=widgets.Layout(width="auto"))
             row = [self.field, widgets.HTML(f"<span class='krl-unit'>{html.escape(unit.symbol)}</span>"),
                    self.button]
+            with warnings.catch_warnings():     # on_submit is the one way to hear Enter without losing keystrokes
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.field.on_submit(lambda _: self.check())
+            self.field.observe(lambda change: self._keep(), "value")
         self.button.on_click(lambda _: self.check())
-        self.widget = widgets.VBox([widgets.HTML(_STYLE), widgets.HBox(row, layout=widgets.Layout(
+        self.widget = widgets.VBox([widgets.HTML(STYLE), widgets.HBox(row, layout=widgets.Layout(
             flex_flow="row wrap", align_items="center")), self.feedback])
         self.widget.add_class("krl-lesson")
         self.widget.add_class("krl-task")
+        self._restoring = False
+        if keeper is not None:
+            keeper.when_ready(self._restore)
 
     def close(self) -> None:
         """Close the widget (done for you when its cell runs again)."""
@@ -124,9 +151,42 @@ class TaskAnswer:
         if self.field is not None and value is not None:
             self.field.value = str(value)
         given = self.app if self.field is None else self.field.value
-        self.result = check(self.task.task_id, given)
+        self.result = check(self.task, given, self.attempts)
         self.feedback.value = _feedback_line(self.result)
+        self._keep()
         return self.result
+
+    # -------------------------------------------------------------- kept and restored by the lesson
+    def _keep(self) -> None:
+        if self.keeper is None or self._restoring:
+            return
+        typed = "" if self.field is None else self.field.value
+        record = {"kind": "task", "question": self.task.task_id, "value": typed,
+                  "tries": self.attempts.wrong(self.task.task_id)}
+        if self.result is not None:
+            record.update(status=self.result.status, message=self.result.message)
+        self.keeper.save(self.key, record)
+
+    def _restore(self) -> None:
+        saved = self.keeper.saved(self.key)
+        if not saved or self.result is not None or (self.field is not None and self.field.value):
+            return                                   # nothing kept, or the learner is already at work here
+        self._restoring = True
+        try:
+            self.attempts.counts[self.task.task_id] = int(saved.get("tries", 0))
+            if self.field is not None:
+                self.field.value = str(saved.get("value", ""))
+            if "status" in saved:
+                if self.field is not None and saved["status"] in ("correct", "wrong"):   # judged again, not counted
+                    result = check(self.task, self.field.value, Attempts(self.attempts.counts))
+                    self.result = CheckResult(result.task_id, result.status, result.message,
+                                              self.attempts.wrong(self.task.task_id))
+                else:
+                    self.result = CheckResult(self.task.task_id, saved["status"], saved.get("message", ""),
+                                              self.attempts.wrong(self.task.task_id))
+                self.feedback.value = _feedback_line(self.result)
+        finally:
+            self._restoring = False
 
     def text(self) -> str:
         if self.field is None:
@@ -142,7 +202,7 @@ class TaskAnswer:
     def _ipython_display_(self):
         if self.field is None and self.show_explorer:
             display(self.app)
-        display(_bundle(self.widget, self.text()), raw=True)
+        show_with_note(self, _bundle(self.widget, self.text()))
 
 
 def answer(task_id: str, app=None, *, show_explorer: bool = False) -> TaskAnswer:
@@ -249,7 +309,7 @@ def _unit_named(unit) -> Unit | None:
 class Prediction:
     """A predict-then-check question (see :func:`ask`)."""
 
-    def __init__(self, label: str, *, choices=None, kind: str | None = None, unit=None):
+    def __init__(self, label: str, *, choices=None, kind: str | None = None, unit=None, keeper=None):
         if choices is not None:
             kind = "choice"
             choices = [str(c) for c in choices]
@@ -265,7 +325,10 @@ class Prediction:
         self.outputs: list[dict] = []
         self.prediction = None
         self._capture = None
+        self.keeper, self.key, self._restoring = keeper, f"ask:{self.label}", False
         self._build()
+        if keeper is not None:
+            keeper.when_ready(self._restore)
 
     # -------------------------------------------------------------- widgets
     def _build(self):
@@ -292,7 +355,7 @@ class Prediction:
         self.field.observe(self._on_edit, names="value")
         self.button.on_click(lambda _: self.commit())
         self.widget = widgets.VBox([
-            widgets.HTML(_STYLE + f"<b>{html.escape(self.label)}</b>: your prediction first, then the model's "
+            widgets.HTML(STYLE + f"<b>{html.escape(self.label)}</b>: your prediction first, then the model's "
                                   f"answer."),
             widgets.HBox(field_row + [self.button], layout=widgets.Layout(flex_flow="row wrap",
                                                                            align_items="flex-end")),
@@ -307,6 +370,29 @@ class Prediction:
     def _on_edit(self, change):
         if self.prediction is None:
             self.button.disabled = is_blank(change["new"])
+            self._keep()
+
+    # -------------------------------------------------------------- kept and restored by the lesson
+    def _keep(self) -> None:
+        if self.keeper is not None and not self._restoring:
+            value = self.field.value
+            self.keeper.save(self.key, {"kind": "prediction", "question": self.label,
+                                        "value": "" if value is None else str(value), "committed": self.revealed})
+
+    def _restore(self) -> None:
+        saved = self.keeper.saved(self.key)
+        if not saved or self.revealed or not is_blank(self.field.value):
+            return                                   # nothing kept, or the learner is already at work here
+        value = saved.get("value", "")
+        if self.kind == "choice" and value not in self.choices:
+            return                                   # a choice this release no longer offers
+        self._restoring = True
+        try:
+            self.field.value = value
+            if saved.get("committed"):
+                self.commit()
+        finally:
+            self._restoring = False
 
     def close(self) -> None:
         """Close the widget (done for you when its cell runs again)."""
@@ -346,6 +432,7 @@ class Prediction:
         self.status.value = (f"<div class='krl-yours' role='status' aria-live='polite'><b>Your prediction:</b> "
                              f"{html.escape(shown)}. The model's answer is below.</div>")
         set_shown(self.answer_area, True)
+        self._keep()
         return True
 
     # -------------------------------------------------------------- capture
@@ -365,7 +452,7 @@ class Prediction:
             return False
         self.outputs = outputs
         self.answer_area.outputs = tuple(outputs)
-        display(self)
+        show_with_note(self, self._repr_mimebundle_())
         return False
 
     def answer_text(self) -> str:
