@@ -47,6 +47,7 @@ _LAZY = {
     "plot_comparisons": "presentation.validation", "plot_study_curves": "presentation.validation",
     "provenance_folded_html": "presentation.provenance_view",
     "provenance_table_html": "presentation.provenance_view",
+    "Markdown": "presentation.text", "prose": "presentation.text",
     "explore": "explorer.app", "RouteExplorer": "explorer.app", "CASES": "evidence.cases",
     "check": "lessons.tasks", "answer": "lessons.widgets", "ask": "lessons.widgets",
     "case_numbers": "lessons.nb09", "lesson": "lessons.lesson", "Lesson": "lessons.lesson",
@@ -65,7 +66,7 @@ __all__ = [
     "Table", "simulation_table", "bioavailability_table", "norketamine_table", "variability_table",
     "DISCLAIMER", "ROUTE_COLOURS", "new_figure", "plot_simulation", "shade_effect_ranges",
     "shade_percentile_bands", "comparison_table", "comparison_table_html", "plot_comparisons",
-    "plot_study_curves", "provenance_table_html", "provenance_folded_html",
+    "plot_study_curves", "provenance_table_html", "provenance_folded_html", "Markdown", "prose",
     # explorer and lessons
     "explore", "RouteExplorer", "CASES", "check", "answer", "ask", "case_numbers", "lesson", "Lesson",
 ]
