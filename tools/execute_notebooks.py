@@ -18,11 +18,18 @@ working copy or a browser). Then:
 
 ``tests/test_notebook_files.py`` checks that the shipped notebooks hold no output
 and that each executed copy has exactly the shipped notebook's cells.
+
+    python tools/execute_notebooks.py --snapshots DIR   (make site runs this)
+
+runs the notebooks the same way but writes nothing into the course: only each lesson's
+*first picture* (``DIR/<lesson>.json``: per code cell, still HTML or PNG of what it shows
+at the start, never an answer), which the browser edition shows while Python starts.
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import sys
 import tempfile
 import time
@@ -59,7 +66,7 @@ def executed_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return kept
 
 
-def run(path: Path) -> float:
+def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
     nb = nbformat.read(path, as_version=4)
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as runtime:   # the kernel talks over a Unix socket, not open TCP ports
@@ -67,7 +74,47 @@ def run(path: Path) -> float:
         client = NotebookClient(nb, km=manager, timeout=TIMEOUT_S, record_timing=False,
                                 resources={"metadata": {"path": str(COURSE)}})
         client.execute()
-    seconds = time.monotonic() - start
+    return nb, time.monotonic() - start
+
+
+def still_outputs(cell) -> list[dict]:
+    """What a code cell shows at the start, as still outputs: a widget's still picture (its text/html),
+    figures, tables and text, but not the note that stands in for a widget that cannot be drawn."""
+    from nbconvert.filters import markdown2html_mistune
+
+    kept = []
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream" and output.get("name") == "stdout":
+            text = output["text"]
+            kept.append({"output_type": "stream", "name": "stdout", "text": text})
+            continue
+        data = output.get("data", {})
+        if str(data.get("text/html", "")).startswith("<div class='krl-stale'"):
+            continue
+        for kind in ("text/html", "image/png", "image/svg+xml"):
+            if kind in data:
+                kept.append({"output_type": "display_data", "metadata": {}, "data": {kind: data[kind],
+                                                                                    "text/plain": ""}})
+                break
+        else:
+            if "text/markdown" in data:
+                kept.append({"output_type": "display_data", "metadata": {}, "data": {
+                    "text/html": markdown2html_mistune(data["text/markdown"]), "text/plain": ""}})
+            elif data.get("text/plain"):
+                kept.append({"output_type": "stream", "name": "stdout", "text": data["text/plain"] + "\n"})
+    return kept
+
+
+def snapshots(path: Path, folder: Path) -> float:
+    nb, seconds = execute(path)
+    cells = {str(i): still_outputs(cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{path.stem}.json").write_text(json.dumps({"notebook": path.name, "cells": cells}), encoding="utf-8")
+    return seconds
+
+
+def run(path: Path) -> float:
+    nb, seconds = execute(path)
     EXECUTED.mkdir(parents=True, exist_ok=True)
     nbformat.write(executed_copy(nb), EXECUTED / path.name)
     nbformat.write(shipped(nb), path)
@@ -77,6 +124,7 @@ def run(path: Path) -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("prefixes", nargs="*", help="run only notebooks whose names start with these")
+    parser.add_argument("--snapshots", type=Path, help="write only each lesson's first picture into this folder")
     args = parser.parse_args(argv)
     paths = [p for p in sorted(COURSE.glob("*.ipynb")) if not args.prefixes or p.name.startswith(tuple(args.prefixes))]
     if not paths:
@@ -84,12 +132,15 @@ def main(argv=None) -> int:
         return 1
     for path in paths:
         try:
-            seconds = run(path)
+            seconds = snapshots(path, args.snapshots) if args.snapshots else run(path)
         except Exception as error:          # nbclient's CellExecutionError carries the cell and its traceback
             print(f"{path.name}: failed, nothing written\n{error}", file=sys.stderr)
             return 1
-        print(f"{path.name}: ran in {seconds:.1f} s; shipped without outputs, outputs in "
-              f"{EXECUTED.relative_to(ROOT)}/")
+        if args.snapshots:
+            print(f"{path.name}: ran in {seconds:.1f} s; first picture in {args.snapshots}/")
+        else:
+            print(f"{path.name}: ran in {seconds:.1f} s; shipped without outputs, outputs in "
+                  f"{EXECUTED.relative_to(ROOT)}/")
     return 0
 
 

@@ -28,7 +28,16 @@ from ..presentation.widget_tools import adopt, close_tree
 from . import export, share
 from .controls import BUTTONS, make_controls, make_layout, sync_controls
 from .drawing import PlotCanvas
-from .panels import caption_html, case_html, comparison_html, notes_html, plot_html, readouts_html, share_html
+from .panels import (
+    caption_html,
+    case_html,
+    comparison_html,
+    notes_html,
+    plot_html,
+    readouts_html,
+    share_html,
+    snapshot_html,
+)
 from .session import ExplorerSession, starting_state
 from .settings import CONTROLS
 
@@ -214,6 +223,8 @@ class RouteExplorer(ExplorerSession):
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
+        size = (int(self.canvas.figure.bbox.width), int(self.canvas.figure.bbox.height))
+        bundle["text/html"] = snapshot_html(self.scene, base64.b64encode(self.png).decode("ascii"), size, self.case)
         return bundle
 
 

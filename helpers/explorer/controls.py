@@ -19,58 +19,13 @@ import ipywidgets as widgets
 from ..model.routes import ROUTES
 from ..presentation.plotting import DISCLAIMER
 from ..presentation.widget_tools import set_shown
+from .panels import SITE_NOTE, STYLE
 from .settings import CONTROLS, DOSE_LADDERS, SETTINGS, SLIDERS, nearest_rung
 from .state import ExplorerState, dose_mg_used, shown_controls, swallowed_fraction_for
 
-__all__ = ["make_controls", "make_layout", "sync_controls", "STYLE", "SITE_NOTE", "BUTTONS"]
+__all__ = ["make_controls", "make_layout", "sync_controls", "BUTTONS"]
 
 BUTTONS = ("pin", "clear_pins", "share", "load_code", "export")
-
-SITE_NOTE = ("Venous: a forearm vein, where the shaded ranges and most route studies were measured. "
-             "Arterial: the model's own blood, ahead of venous while the level rises.")
-
-# An HTML widget's content is a flex item whose minimum width is, by default, its widest unbreakable content
-# (the comparison table's rows): in the plot column it may shrink, so the frame fits and the table scrolls.
-STYLE = """<style>
-.krl-app {font-size: 14px; --krl-controls: 330px;}
-.krl-app .krl-banner {background:#fff3cd; border:1px solid #b58900; padding:3px 10px; border-radius:4px;
-  font-weight:bold; color:#3d2f00; margin-bottom: 4px;}
-.krl-app .krl-controls {width: var(--krl-controls); min-width: var(--krl-controls); margin-right: 10px;}
-.krl-app .krl-stacked.widget-slider, .krl-app .krl-stacked.widget-hslider {flex-wrap: wrap; height: auto;}
-.krl-app .krl-stacked > .widget-label {flex: 1 0 100%; max-width: none; width: auto; text-align: left;}
-.krl-app .krl-stacked > .slider-container {flex: 1 1 auto; min-width: 60px;}
-.krl-app .krl-dose-text input {text-align: right;}
-.krl-app .krl-dose-text .widget-label {position: absolute; width: 1px; height: 1px; overflow: hidden;
-  clip: rect(0 0 0 0); margin: 0; padding: 0;}
-.krl-app .krl-site-note, .krl-app .krl-hint {font-size: 0.86em; color: #444; line-height: 1.25;}
-.krl-app .krl-readouts-title {font-weight: bold; margin-top: 6px;}
-.krl-app .krl-readout-table {border-collapse: collapse; width: 100%;}
-.krl-app .krl-readout-table td {padding: 1px 6px 1px 0; vertical-align: top;}
-.krl-app .krl-readout-table td:last-child {white-space: nowrap; text-align: right;}
-.krl-app .widget-html-content {line-height: 1.35;}
-.krl-app .krl-readout-table td:last-child {font-weight: bold;}
-.krl-app .krl-plot-col {flex: 1 1 480px; min-width: 360px;}
-.krl-app .krl-plot-col .widget-html-content {min-width: 0;}
-.krl-app img.krl-plot {width: 100%; max-width: 660px; height: auto; display: block;}
-.krl-app.krl-projector img.krl-plot {max-width: 990px;}
-.krl-app .krl-caption {font-size: 0.86em; color: #333; margin: 2px 0 4px 0;}
-.krl-app .krl-table-wrap {overflow-x: auto;}
-.krl-app table.krl-compare {border-collapse: collapse; font-size: 0.86em; margin-top: 4px;}
-.krl-app table.krl-compare th, .krl-app table.krl-compare td {padding: 2px 6px; border-bottom: 1px solid #ddd;
-  text-align: right; white-space: nowrap;}
-.krl-app table.krl-compare th:nth-child(2), .krl-app table.krl-compare td:nth-child(2) {text-align: left;
-  white-space: normal; min-width: 12em;}
-.krl-app .krl-notes {margin: 4px 0; padding-left: 1.2em; font-size: 0.92em;}
-.krl-app .krl-case {background: #eef5fb; border-left: 4px solid #0072B2; padding: 4px 8px; margin: 4px 0;}
-.krl-app .krl-sources {line-height: 1.35;}
-.krl-app .krl-sources h4 {margin: 4px 0;}
-.krl-app .krl-cite {color:#444; font-style: italic;}
-.krl-app code.krl-code {user-select: all; word-break: break-all; background: #f4f4f4; padding: 2px 4px;}
-.krl-app .krl-error {color: #8a1c1c; font-weight: bold;}
-.krl-app a.krl-download {margin-right: 1em; font-weight: bold;}
-.krl-app.krl-projector {font-size: 20px; --krl-controls: 450px; --jp-widgets-font-size: 20px;
-  --jp-widgets-inline-height: 36px; --jp-widgets-inline-label-width: 190px;}
-</style>"""
 
 _STYLE = {"description_width": "initial"}
 
@@ -158,6 +113,8 @@ def make_layout(c: dict, out: dict) -> widgets.Box:
             column.append(rows[control.row])
         if control.row:
             rows[control.row].children += (c[name],)
+        if control.lead:         # a row leads with its first control
+            (rows[control.row] if control.row else c[name]).add_class("krl-lead")
         if name == "sampling_site":
             column.append(out["site_note"])
     controls = widgets.VBox(column + [out["readouts"]])
@@ -168,7 +125,10 @@ def make_layout(c: dict, out: dict) -> widgets.Box:
     plot_col = widgets.VBox([out["plot"], tools, out["share"], code_row, out["message"], out["export"], out["notes"],
                              out["source_panel"]])
     plot_col.add_class("krl-plot-col")
+    out["plot"].add_class("krl-plot-frame")
+    out["readouts"].add_class("krl-readouts")
     body = widgets.HBox([controls, plot_col], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+    body.add_class("krl-body")
     box = widgets.VBox([banner, body])
     box.add_class("krl-app")
     return box

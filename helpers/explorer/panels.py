@@ -18,11 +18,81 @@ from ..model.routes import ROUTES
 from ..presentation.plotting import DISCLAIMER
 from ..presentation.tables import Table
 from .curves import BAND_PATIENTS, Curve, Scene, norketamine_auc_ng_h_ml
-from .settings import DOSE_UNIT_LABELS, format_dose
-from .state import sampling_site_for
+from .settings import CONTROLS, DOSE_UNIT_LABELS, format_dose
+from .state import dose_mg_used, sampling_site_for, shown_controls, swallowed_fraction_for
 
 __all__ = ["readouts_html", "comparison_rows", "comparison_table", "comparison_html", "notes_html", "caption_html",
-           "plot_html", "alt_text", "hours_text", "CHILD_WEIGHT_BELOW_KG", "used_settings", "case_html", "share_html"]
+           "plot_html", "alt_text", "hours_text", "CHILD_WEIGHT_BELOW_KG", "used_settings", "case_html", "share_html",
+           "STYLE", "SITE_NOTE", "snapshot_html", "control_values"]
+
+SITE_NOTE = ("Venous: a forearm vein, where the shaded ranges and most route studies were measured. "
+             "Arterial: the model's own blood, ahead of venous while the level rises.")
+
+# An HTML widget's content is a flex item whose minimum width is, by default, its widest unbreakable content
+# (the comparison table's rows): in the plot column it may shrink, so the frame fits and the table scrolls.
+STYLE = """<style>
+.krl-app {font-size: 14px; --krl-controls: 330px;}
+.krl-app .krl-banner {background:#fff3cd; border:1px solid #b58900; padding:3px 10px; border-radius:4px;
+  font-weight:bold; color:#3d2f00; margin-bottom: 4px;}
+.krl-app .krl-controls {width: var(--krl-controls); min-width: var(--krl-controls); margin-right: 10px;}
+.krl-app .krl-stacked.widget-slider, .krl-app .krl-stacked.widget-hslider {flex-wrap: wrap; height: auto;}
+.krl-app .krl-stacked > .widget-label {flex: 1 0 100%; max-width: none; width: auto; text-align: left;}
+.krl-app .krl-stacked > .slider-container {flex: 1 1 auto; min-width: 60px;}
+.krl-app .krl-dose-text input {text-align: right;}
+.krl-app .krl-dose-text .widget-label {position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); margin: 0; padding: 0;}
+.krl-app .krl-site-note, .krl-app .krl-hint {font-size: max(12px, 0.86em); color: #444; line-height: 1.25;}
+.krl-app .krl-readouts-title {font-weight: bold; margin-top: 6px;}
+.krl-app .krl-readout-table {border-collapse: collapse; width: 100%;}
+.krl-app .krl-readout-table td {padding: 1px 6px 1px 0; vertical-align: top;}
+.krl-app .krl-readout-table td:last-child {white-space: nowrap; text-align: right;}
+.krl-app .widget-html-content {line-height: 1.35;}
+.krl-app .krl-readout-table td:last-child {font-weight: bold;}
+.krl-app .krl-plot-col {flex: 1 1 480px; min-width: 360px;}
+.krl-app .krl-plot-col .widget-html-content {min-width: 0;}
+.krl-app img.krl-plot {width: 100%; max-width: 660px; height: auto; display: block;}
+.krl-app.krl-projector img.krl-plot {max-width: 990px;}
+.krl-app .krl-caption {font-size: max(12px, 0.86em); color: #333; margin: 2px 0 4px 0;}
+.krl-app .krl-table-wrap {overflow-x: auto;}
+.krl-app table.krl-compare {border-collapse: collapse; font-size: max(12px, 0.86em); margin-top: 4px;}
+.krl-app table.krl-compare th, .krl-app table.krl-compare td {padding: 2px 6px; border-bottom: 1px solid #ddd;
+  text-align: right; white-space: nowrap;}
+.krl-app table.krl-compare th:nth-child(2), .krl-app table.krl-compare td:nth-child(2) {text-align: left;
+  white-space: normal; min-width: 12em;}
+.krl-app .krl-notes {margin: 4px 0; padding-left: 1.2em; font-size: max(12px, 0.92em);}
+.krl-app .krl-case {background: #eef5fb; border-left: 4px solid #0072B2; padding: 4px 8px; margin: 4px 0;}
+.krl-app .krl-sources {line-height: 1.35;}
+.krl-app .krl-sources h4 {margin: 4px 0;}
+.krl-app .krl-cite {color:#444; font-style: italic;}
+.krl-app code.krl-code {user-select: all; word-break: break-all; background: #f4f4f4; padding: 2px 4px;}
+.krl-app .krl-error {color: #8a1c1c; font-weight: bold;}
+.krl-app a.krl-download {margin-right: 1em; font-weight: bold;}
+/* A phone or tablet (narrow screen): one column, the leading controls (route, dose, weight), then the plot across the
+   screen, then the readouts and the rest; every control a finger can hit. */
+@media (max-width: 900px) {
+  .krl-app .krl-body {flex-flow: column nowrap !important; align-items: stretch !important;}
+  .krl-app .krl-controls, .krl-app .krl-plot-col {display: contents !important;}
+  .krl-app .krl-body > * > * {max-width: 100%; min-width: 0;}
+  .krl-app .krl-lead {order: -3;}
+  .krl-app .krl-plot-frame {order: -2;}
+  .krl-app .krl-readouts {order: -1; margin-bottom: 6px;}
+  .krl-app img.krl-plot {max-width: 100%;}
+  .krl-app table.krl-compare th, .krl-app table.krl-compare td {white-space: normal; padding: 2px 3px;}
+  .krl-app table.krl-compare th:nth-child(2), .krl-app table.krl-compare td:nth-child(2) {min-width: 5em;}
+  .krl-app .widget-dropdown, .krl-app .widget-text {max-width: 100%;}
+  .krl-app .widget-dropdown > select {min-width: 0; flex: 1 1 auto;}
+}
+/* Touch screens: big slider handles that a finger drags, and no jump when the track is tapped. */
+@media (pointer: coarse) {
+  .krl-app, .krl-lesson {--jp-widgets-slider-handle-size: 28px; --jp-widgets-inline-height: 40px;}
+  .krl-app .widget-slider .noUi-target {pointer-events: none;}
+  .krl-app .widget-slider .noUi-handle {pointer-events: auto; touch-action: none;}
+  .krl-app .widget-slider .slider-container {padding: 14px 14px 4px 14px;}
+  .krl-app button, .krl-lesson button {min-height: 40px;}
+}
+.krl-app.krl-projector {font-size: 20px; --krl-controls: 450px; --jp-widgets-font-size: 20px;
+  --jp-widgets-inline-height: 36px; --jp-widgets-inline-label-width: 190px;}
+</style>"""
 
 #: Below this body weight the explorer treats the weight as a child's (for the bioavailability note).
 CHILD_WEIGHT_BELOW_KG = 40.0
@@ -240,3 +310,39 @@ def plot_html(png_base64: str, scene: Scene, size_px: tuple[int, int] | None = N
     size = f"width='{size_px[0]}' height='{size_px[1]}' " if size_px else ""
     return (f"<img class='krl-plot' alt='{html.escape(alt_text(scene), quote=True)}' "
             f"src='data:image/png;base64,{png_base64}' {size}data-krl-settings='{settings}'>")
+
+
+# ---------------------------------------------------------------------------- the static picture
+def control_values(state) -> list[tuple[str, str]]:
+    """(label, value as shown) of every control that applies now, in the controls column's order."""
+    from_route = ROUTES[state.route]
+    shown = shown_controls(state)
+    values = {"route": from_route.label, "dose_unit": DOSE_UNIT_LABELS[state.dose_unit],
+              "dose": f"{format_dose(state.dose_mg_per_kg)} mg/kg" if state.dose_unit == "mg_per_kg"
+              else f"{format_dose(state.dose_mg)} mg",
+              "fixed_dose": f"{dose_mg_used(state):g} mg", "weight": f"{state.weight_kg:.0f}",
+              "infusion_min": f"{state.infusion_min}", "n_doses": f"{state.n_doses}",
+              "interval_h": f"{state.interval_h:g}",
+              "swallowed_fraction": f"{swallowed_fraction_for(state, state.route):.2f}"
+              if from_route.has_swallowed_part else "", "window_h": f"{state.window_h}",
+              "sampling_site": state.sampling_site.capitalize()}
+    flags = [CONTROLS[name].label for name in ("effect_site", "norketamine", "variability", "log_scale",
+                                               "projector") if getattr(state, CONTROLS[name].setting)]
+    rows = [(CONTROLS[name].label.replace("Typed dose", "Dose"), value) for name, value in values.items()
+            if shown.get(name) and name not in ("dose_slider", "dose_mg_slider")]
+    return rows + ([("Shown", ", ".join(flags))] if flags else [])
+
+
+def snapshot_html(scene: Scene, png_base64: str, size_px: tuple[int, int], case_key: str = "") -> str:
+    """The explorer as a still picture: its frame, readouts, table and notes in the same columns as the live
+    dashboard, and the controls' values as text (what a notebook viewer, and the browser edition while
+    Python starts, shows)."""
+    rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
+                   for label, value in control_values(scene.state))
+    # the live dashboard's boxes and classes (controls.make_layout), so a phone orders both the same way
+    return (f"<div class='krl-app krl-still'>{STYLE}<div class='krl-banner'>{DISCLAIMER}</div>"
+            f"<div class='krl-body' style='display:flex; flex-flow:row wrap; align-items:flex-start'>"
+            f"<div class='krl-controls'><div class='krl-lead'><table class='krl-readout-table krl-still-controls'>"
+            f"{rows}</table></div><div class='krl-readouts'>{readouts_html(scene)}</div></div>"
+            f"<div class='krl-plot-col'><div class='krl-plot-frame'>{plot_html(png_base64, scene, size_px)}"
+            f"{caption_html()}{comparison_html(scene)}</div>{notes_html(scene, case_html(case_key))}</div></div></div>")

@@ -303,8 +303,9 @@ def _fixed(state) -> bool:
 class Control:
     """One widget of the explorer: the setting it sets (``"dose"``: the typed dose, in the unit shown),
     its kind (``dropdown``, ``toggle``, ``slider``, ``ladder``, ``choices``, ``typed``, ``flag``), label,
-    tooltip, when it is shown, and the row of the controls column it sits in (controls sharing a row
-    sit side by side)."""
+    tooltip, when it is shown, the row of the controls column it sits in (controls sharing a row
+    sit side by side), and whether it leads: on a narrow screen (a phone) the leading controls come first,
+    then the plot, then the readouts and the rest, so the dose and the curve share one screen."""
 
     name: str
     setting: str
@@ -314,21 +315,23 @@ class Control:
     shown: Callable = _always
     row: str = ""
     options: tuple = ()
+    lead: bool = False
 
 
 #: Every control, in the order of the controls column (``app.controls[name]``).
 CONTROLS: dict[str, Control] = {c.name: c for c in (
-    Control("route", "route", "dropdown", "Route", "Where the dose is given"),
+    Control("route", "route", "dropdown", "Route", "Where the dose is given", lead=True),
     Control("dose_unit", "dose_unit", "toggle", "Dose unit", options=(("mg/kg", "mg_per_kg", "dose per kg body "
-            "weight"), ("mg", "mg", "total dose in mg")), shown=lambda s: not _fixed(s)),
-    Control("dose_slider", "dose_mg_per_kg", "ladder", "Dose (mg/kg)", row="dose",
+            "weight"), ("mg", "mg", "total dose in mg")), shown=lambda s: not _fixed(s), lead=True),
+    Control("dose_slider", "dose_mg_per_kg", "ladder", "Dose (mg/kg)", row="dose", lead=True,
             shown=lambda s: not _fixed(s) and s.dose_unit == "mg_per_kg"),
     Control("dose_mg_slider", "dose_mg", "ladder", "Dose (mg)", row="dose",
             shown=lambda s: not _fixed(s) and s.dose_unit == "mg"),
     Control("dose", "dose", "typed", "Typed dose", "The dose in the unit chosen above; type one and press Enter",
             row="dose", shown=lambda s: not _fixed(s)),
-    Control("fixed_dose", "fixed_dose_mg", "dropdown", "Dose", "The product's doses: whole devices", shown=_fixed),
-    Control("weight", "weight_kg", "slider", SLIDERS["weight_kg"].label),
+    Control("fixed_dose", "fixed_dose_mg", "dropdown", "Dose", "The product's doses: whole devices", shown=_fixed,
+            lead=True),
+    Control("weight", "weight_kg", "slider", SLIDERS["weight_kg"].label, lead=True),
     Control("infusion_min", "infusion_min", "slider", SLIDERS["infusion_min"].label,
             shown=lambda s: ROUTES[s.route].is_infusion),
     Control("n_doses", "n_doses", "slider", SLIDERS["n_doses"].label, shown=lambda s: ROUTES[s.route].home_use),

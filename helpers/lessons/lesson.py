@@ -112,6 +112,7 @@ class Lesson:
     # ------------------------------------------------------------------ records
     def save(self, key: str, record: dict) -> None:
         self.store.put(key, {**record, "time": _now()})
+        self.store.put_export(CSV_COLUMNS, self.rows())
         if self.store.problem:
             self._say()
 
@@ -191,6 +192,10 @@ class Lesson:
     def _repr_mimebundle_(self, **kwargs):
         bundle = dict(self.widget._repr_mimebundle_(**kwargs))
         bundle["text/plain"] = self.text()
+        bundle["text/html"] = (f"<div class='krl-lesson krl-lesson-bar krl-still'>{STYLE}"
+                               "<div class='krl-lesson-status'>Your answers are kept once the lesson is running (make "
+                               "lab, the app view or the browser edition).</div><button disabled>My answers</button> "
+                               "<button disabled>Clear my answers</button></div>")
         return bundle
 
     def close(self) -> None:

@@ -90,10 +90,21 @@ def show_with_note(obj, bundle: dict) -> None:
     display(bundle, raw=True)
 
 
-def _bundle(widget: widgets.Widget, text: str, **kwargs) -> dict:
+def _bundle(widget: widgets.Widget, text: str, still: str = "", **kwargs) -> dict:
+    """The widget's bundle with its plain text (what nbval compares) and, for viewers without widgets and the
+    browser edition's first picture, a still HTML picture of it (never an answer)."""
     bundle = dict(widget._repr_mimebundle_(**kwargs))
     bundle["text/plain"] = text
+    if still:
+        bundle["text/html"] = f"<div class='krl-lesson krl-still'>{STYLE}{still}</div>"
     return bundle
+
+
+def _still_field(label: str, placeholder: str, unit: str, button: str) -> str:
+    unit_html = f"<span class='krl-unit'>{html.escape(unit)}</span>" if unit else ""
+    return (f"<div style='display:flex; flex-flow:row wrap; align-items:center; gap:6px'><label>{html.escape(label)} "
+            f"<input type='text' disabled placeholder='{html.escape(placeholder, quote=True)}' style='width:14em'>"
+            f"</label>{unit_html}<button disabled>{html.escape(button)}</button></div>")
 
 
 # ----------------------------------------------------------------------------- tasks
@@ -202,7 +213,14 @@ class TaskAnswer:
     def _ipython_display_(self):
         if self.field is None and self.show_explorer:
             display(self.app)
-        show_with_note(self, _bundle(self.widget, self.text()))
+        show_with_note(self, _bundle(self.widget, self.text(), self._still()))
+
+    def _still(self) -> str:
+        if self.field is None:
+            return (f"<b>Task:</b> {html.escape(self.task.prompt)} <button disabled>{CHECK_EXPLORER}</button>"
+                    f"{_neutral_line(NOT_ANSWERED)}")
+        field = _still_field("Your answer", NUMBER_PLACEHOLDER, self.task.unit.symbol, CHECK)
+        return field + _neutral_line(NOT_ANSWERED)
 
 
 def answer(task_id: str, app=None, *, show_explorer: bool = False) -> TaskAnswer:
@@ -473,7 +491,18 @@ class Prediction:
         return self.text()
 
     def _repr_mimebundle_(self, **kwargs):
-        return _bundle(self.widget, self.text(), **kwargs)
+        return _bundle(self.widget, self.text(), self._still(), **kwargs)
+
+    def _still(self) -> str:
+        head = f"<b>{html.escape(self.label)}</b>: your prediction first, then the model's answer."
+        if self.kind == "choice":
+            options = "".join(f"<label style='display:block'><input type='radio' disabled> {html.escape(c)}</label>"
+                              for c in self.choices)
+            field = f"<div>{options}</div><button disabled>{SHOW_ANSWER}</button>"
+        else:
+            field = _still_field("Your prediction", NUMBER_PLACEHOLDER if self.kind == "number" else
+                                 "Write your prediction here", self.unit.symbol if self.unit else "", SHOW_ANSWER)
+        return head + field + _neutral_line(self._waiting_text())
 
 
 def ask(label: str, *, choices=None, kind: str | None = None, unit=None) -> Prediction:
