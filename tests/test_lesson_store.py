@@ -168,7 +168,13 @@ def test_the_browser_store_restores_once_the_page_answers_and_stops_after_a_rese
     assert q1.revealed and q1.prediction == "9 mg" and "kept in this browser" in lesson._status.value
     box = lesson.answer(TASK)
     box.check("3")
-    assert sent[-1]["type"] == "put" and sent[-1]["key"] == "task:" + TASK and sent[-1]["record"]["value"] == "3"
+    put, export = sent[-2:]
+    assert put["type"] == "put" and put["key"] == "task:" + TASK and put["record"]["value"] == "3"
+    # the landing page's My answers reads these rows: the lesson's own file's columns, one row per record
+    assert export["type"] == "export" and export["table"]["columns"] == list(CSV_COLUMNS)
+    table = dict(zip(export["table"]["columns"], zip(*export["table"]["rows"])))
+    assert table["question"] == ("Question 1", TASK) and table["prediction"][0] == "9"
+    assert table["answer"][1] == "3" and table["lesson"] == ("00_start_here",) * 2
     store.side.status = "reset-elsewhere"            # the landing page's Reset, in another tab
     count = len(sent)
     box.check("4")

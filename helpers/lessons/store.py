@@ -35,14 +35,16 @@ import anywidget
 import traitlets
 
 __all__ = ["AnswerStore", "MemoryStore", "FileStore", "BrowserStore", "store_for", "WORKING_COPY_MARKER",
-           "ANSWERS_FOLDER", "BROWSER_KEY_PREFIX", "RESET_KEY"]
+           "ANSWERS_FOLDER", "BROWSER_KEY_PREFIX", "BROWSER_EXPORT_PREFIX", "RESET_KEY"]
 
 #: The file ``make lab`` puts in a learner's working copy (tools/working_copy.py writes it; a test keeps the two
 #: names the same): answers are kept beside the notebooks only there.
 WORKING_COPY_MARKER = ".krl-working-copy"
 ANSWERS_FOLDER = ".krl-answers"
-#: localStorage keys: one per lesson, and the time of the last reset (the landing page's Reset sets it).
+#: localStorage keys: one per lesson, its *My answers* rows (the landing page's export of every lesson reads
+#: them), and the time of the last reset (the landing page's Reset sets it).
 BROWSER_KEY_PREFIX = "ketamine-routes-lab:answers:"
+BROWSER_EXPORT_PREFIX = "ketamine-routes-lab:export:"
 RESET_KEY = "ketamine-routes-lab:reset-at"
 _LESSON_ID = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 
@@ -90,6 +92,9 @@ class AnswerStore:
         """Forget every record of this lesson (here and where they are kept)."""
         self.records = {}
         self._write(None)
+
+    def put_export(self, columns: tuple[str, ...], rows: list[dict]) -> None:
+        """The lesson's *My answers* rows, for a reader outside the kernel (only the browser has one)."""
 
     def _write(self, key: str | None) -> None:
         pass
@@ -143,7 +148,7 @@ class _BrowserSide(anywidget.AnyWidget):
     _esm = """
     const RESET = "%(reset)s";
     function initialize({ model }) {
-      const key = "%(prefix)s" + model.get("lesson");
+      const key = "%(prefix)s" + model.get("lesson"), exportKey = "%(export)s" + model.get("lesson");
       const epoch = localStorage.getItem(RESET) || "";
       let records = {};
       try { records = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { records = {}; }
@@ -157,7 +162,8 @@ class _BrowserSide(anywidget.AnyWidget):
         try { now = JSON.parse(localStorage.getItem(key) || "{}") || {}; } catch (e) { now = {}; }
         if (msg.type === "put") { now[msg.key] = msg.record; }
         try {
-          if (msg.type === "clear") { localStorage.removeItem(key); }
+          if (msg.type === "clear") { localStorage.removeItem(key); localStorage.removeItem(exportKey); }
+          else if (msg.type === "export") { localStorage.setItem(exportKey, JSON.stringify(msg.table)); }
           else { localStorage.setItem(key, JSON.stringify(now)); }
         } catch (e) { model.set("status", "full"); model.save_changes(); }
       });
@@ -166,7 +172,7 @@ class _BrowserSide(anywidget.AnyWidget):
       });
     }
     export default { initialize };
-    """ % {"reset": RESET_KEY, "prefix": BROWSER_KEY_PREFIX}   # noqa: UP031 (the JavaScript is full of braces)
+    """ % {"reset": RESET_KEY, "prefix": BROWSER_KEY_PREFIX, "export": BROWSER_EXPORT_PREFIX}   # noqa: UP031 (the JavaScript is full of braces)
     lesson = traitlets.Unicode().tag(sync=True)
     loaded = traitlets.Dict().tag(sync=True)
     status = traitlets.Unicode("waiting").tag(sync=True)
@@ -191,6 +197,11 @@ class BrowserStore(AnswerStore):
                             "more is saved from here).")
         elif status == "full":
             self.problem = "This browser's storage is full: your answers stay on this page until it closes."
+
+    def put_export(self, columns, rows) -> None:
+        if not self.problem:
+            self.side.send({"type": "export", "table": {"columns": list(columns),
+                                                        "rows": [[row[c] for c in columns] for row in rows]}})
 
     def _write(self, key) -> None:
         if key is None:
