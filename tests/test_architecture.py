@@ -2,7 +2,7 @@
 
 Layers (folders of ``helpers/``), lowest first; a module may import its own
 layer and the ones before it, never a later one:
-core -> model -> evidence -> presentation -> explorer -> lessons.
+core -> model -> evidence -> presentation -> explorer -> lessons -> classroom.
 ``helpers/__init__.py`` is the public facade on top of all of them.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 import helpers
 
 PACKAGE = Path(helpers.__file__).resolve().parent
-LAYERS = ("core", "model", "evidence", "presentation", "explorer", "lessons")
+LAYERS = ("core", "model", "evidence", "presentation", "explorer", "lessons", "classroom")
 
 
 def _modules() -> dict[str, Path]:
