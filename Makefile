@@ -95,14 +95,14 @@ $(WHEEL_STAMP): $(WHEEL_SOURCES) $(VENV)/.installed-build
 wheel: $(WHEEL_STAMP)
 
 site: $(SITE_VENV)/.installed $(WHEEL_STAMP)
+	$(PY) tools/execute_notebooks.py --snapshots $(SITE_CACHE)/snapshots
 	$(SITE_PY) tools/build_site.py --notebooks notebooks --wheel dist/ketamine_routes_lab-*.whl \
-	  --out $(SITE_DIR) --cache $(SITE_CACHE) $(if $(OFFLINE),--offline)
+	  --out $(SITE_DIR) --cache $(SITE_CACHE) --snapshots $(SITE_CACHE)/snapshots $(if $(OFFLINE),--offline)
 
 # SITE_BIND=0.0.0.0 serves other machines on the local network (a classroom without internet).
-serve-site:
-	@test -f $(SITE_DIR)/index.html || { echo "No site in $(SITE_DIR)/: run make site (or make site OFFLINE=1) first." >&2; exit 1; }
-	@echo "Serving $(SITE_DIR)/ on http://$(SITE_BIND):$(SITE_PORT)/  (Ctrl+C stops)"
-	$(PYTHON) -m http.server $(SITE_PORT) --bind $(SITE_BIND) --directory $(SITE_DIR)
+# Pre-compressed files with Content-Encoding and caching headers (helpers/classroom/serve.py, tornado).
+serve-site: $(VENV)/.installed-lab
+	$(PY) -m helpers.classroom.serve --site $(SITE_DIR) --port $(SITE_PORT) --bind $(SITE_BIND)
 
 # Archive the working copies (work-archive/<date-time>/) and start again from the shipped course. Refuses
 # while JupyterLab still serves $(WORK)/ (its open tabs would save into the fresh copy); FORCE=1 stops it.

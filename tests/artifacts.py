@@ -24,7 +24,7 @@ KEPT = 4          # keys kept per kind of artifact
 
 # What each artifact is made from (globs relative to the project root).
 _WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "helpers/**/*.py", "helpers/**/*.toml")
-_SITE_INPUTS = _WHEEL_INPUTS + ("notebooks/*.ipynb", "tools/*.py", "tools/*.txt", "tools/site/**/*", "Makefile")
+_SITE_INPUTS = _WHEEL_INPUTS + ("notebooks/*.ipynb", "tools/*.py", "tools/*.txt", "tools/site_build/*.py", "Makefile")
 
 
 def content_key(patterns: tuple[str, ...]) -> str:

@@ -8,6 +8,7 @@ learners can open are printed. Teaching simulation, not dosing guidance.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import socket
 import sys
 from pathlib import Path
@@ -34,10 +35,8 @@ def local_addresses() -> list[str]:
             found.add(probe.getsockname()[0])
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         found.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET))
-    except OSError:
-        pass
     return sorted(a for a in found if not a.startswith("127.")) + ["127.0.0.1"]
 
 
@@ -61,10 +60,8 @@ def main(argv=None) -> int:
     print(f"Serving {args.site}/ (Ctrl+C stops). Open:", flush=True)
     for host in hosts:
         print(f"  http://{host}:{args.port}/", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         tornado.ioloop.IOLoop.current().start()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
