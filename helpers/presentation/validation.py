@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..evidence.bibliography import cite
 from ..evidence.observations import QUANTITIES, Observation, prediction_site
@@ -82,6 +83,9 @@ def _scatter_panel(ax, comparisons, title: str, unit: str):
                    zorder=3)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):     # plain numbers (100, not 10 to the 2: no mathtext and its fonts)
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
     ax.set_aspect("equal")
