@@ -87,7 +87,8 @@ STYLE = """<style>
   .krl-app, .krl-lesson {--jp-widgets-slider-handle-size: 28px; --jp-widgets-inline-height: 40px;}
   .krl-app .widget-slider .noUi-target {pointer-events: none;}
   .krl-app .widget-slider .noUi-handle {pointer-events: auto; touch-action: none;}
-  .krl-app .widget-slider .slider-container {padding: 14px 14px 4px 14px;}
+  .krl-app .widget-slider .slider-container {padding: 14px 14px 14px 14px; overflow: visible;}
+  .krl-app .widget-slider {overflow: visible;}
   .krl-app button, .krl-lesson button {min-height: 40px;}
 }
 .krl-app.krl-projector {font-size: 20px; --krl-controls: 450px; --jp-widgets-font-size: 20px;

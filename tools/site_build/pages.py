@@ -188,7 +188,7 @@ of the course. This release starts from the original notebooks; press Reset to d
   // My answers: the rows every lesson wrote beside its answers (helpers/lessons/store.py), as one CSV file
   function cell(value) {{
     var text = String(value === undefined || value === null ? "" : value);
-    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+    return /[",\\n\\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }}
   function answerTables() {{
     return Object.keys(localStorage).filter(function (k) {{ return k.indexOf(EXPORT) === 0; }}).sort()
@@ -210,7 +210,7 @@ of the course. This release starts from the original notebooks; press Reset to d
                  tables[0].columns.map(cell).join(",")];
     tables.forEach(function (t) {{ t.rows.forEach(function (r) {{ lines.push(r.map(cell).join(",")); }}); }});
     var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([lines.join("\n") + "\n"], {{type: "text/csv"}}));
+    link.href = URL.createObjectURL(new Blob([lines.join("\\n") + "\\n"], {{type: "text/csv"}}));
     link.download = "my-answers-ketamine-routes-lab.csv";
     document.body.appendChild(link);
     link.click();
@@ -411,6 +411,15 @@ def finish_pages(ctx: BuildContext) -> int:
 #: (CSS alone: the picture hides once the cell has an output), and the bar goes when every cell has run.
 FIRST_PICTURE_HEAD = """<style id="krl-first-picture-style">
 #rendered_cells {display: block !important;}
+/* the picture where the live output will be, to the pixel on a desktop screen (tests/test_site_learner.py):
+   the live page has no body margin, and JupyterLab's widget boxes add these few pixels around the bar and
+   the explorer */
+body:has(#loading) {margin: 0;}
+.krl-first-picture .krl-lesson-bar {box-sizing: border-box; min-height: 68px; margin: 9px 0 8px 0;}
+.krl-first-picture .krl-app {padding-top: 7px;}
+.krl-first-picture .krl-app .krl-banner {margin: 0 2px 4px 2px; box-sizing: border-box; min-height: 26px;}
+.krl-first-picture .krl-app .krl-body {margin-top: 6px;}
+.krl-first-picture .krl-app .krl-plot-frame {padding-top: 2px;}
 body:has(#loading) #main {display: none !important;}   /* Voici's empty app shell covers the page until live */
 #loading {position: fixed !important; left: 0; right: 0; bottom: 0; top: auto; height: auto !important;
   width: auto; display: flex !important; flex-direction: row; align-items: center; justify-content: center;
