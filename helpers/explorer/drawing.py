@@ -7,7 +7,9 @@ as a PNG. Backgrounds are kept per axis key (window, scale, y limit, pins,
 projector mode) in a small least-recently-used cache, so going back to an
 axis seen before costs nothing; a new one is drawn without any matplotlib
 text (labels are pasted as cached text images, see :mod:`.raster`), which
-keeps even a rescale fast.
+keeps even a rescale fast. What is drawn (ticks and their labels, axis labels,
+colours, strokes, the effect-range labels) follows :mod:`.plot_spec`, the
+rules the exported figure follows too.
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.ticker import NullLocator
 from matplotlib.transforms import IdentityTransform
 
 from ..evidence.effects import EFFECT_RANGES
-from ..presentation.plotting import new_figure, nice_ceiling
+from ..presentation.plotting import new_figure
+from . import plot_spec as spec
 from .curves import Scene
 from .raster import (
     encode_png,
@@ -34,64 +37,21 @@ from .raster import (
     vertical_line,
 )
 
-__all__ = ["PlotCanvas", "x_ticks", "y_ticks", "y_top_for", "band_label_rows", "LOG_FLOOR_NG_ML", "FIGURE_IN",
-           "DPI", "FONT_SCALE"]
+__all__ = ["PlotCanvas", "FIGURE_IN", "DPI", "FONT_SCALE"]
 
 FIGURE_IN = (6.6, 3.9)                   # inches; pixels = inches x dpi
 DPI = {False: 100, True: 150}            # projector mode: 1.5 times the pixels...
 FONT_SCALE = {False: 1.0, True: 1.2}     # ...and text 1.2 times larger again, legible on a narrower column
-LOG_FLOOR_NG_ML = 1.0
 FONT_PT = {"tick": 10.5, "axis": 11.0, "band": 9.5, "legend": 8.5}
 BACKGROUNDS_KEPT = 24
-_X_STEPS_H = (0.1, 0.25, 0.5, 1, 2, 3, 4, 6, 12, 24)
-
-
-def x_ticks(window_h: float) -> np.ndarray:
-    """Hour ticks for a time window: the smallest sensible step giving at most 8 intervals."""
-    step = next(s for s in _X_STEPS_H if window_h / s <= 8.0 + 1e-9)
-    return np.round(np.arange(0.0, window_h + 1e-9, step), 6)
-
-
-def y_ticks(bottom: float, top: float, log: bool) -> np.ndarray:
-    """Concentration ticks: 1-2-5 per decade on a log axis (decades only if that is too many)."""
-    if not log:
-        ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(bottom, top)
-        return ticks[(ticks >= bottom - 1e-9) & (ticks <= top * (1 + 1e-9))]
-    decades = np.arange(np.floor(np.log10(bottom)), np.ceil(np.log10(top)) + 1)
-    ticks = np.array([m * 10.0 ** d for d in decades for m in (1, 2, 5)])
-    ticks = ticks[(ticks >= bottom * (1 - 1e-9)) & (ticks <= top * (1 + 1e-9))]
-    return ticks if len(ticks) <= 9 else ticks[np.isclose(np.log10(ticks) % 1, 0) | np.isclose(np.log10(ticks) % 1, 1)]
-
-
-def tick_text(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
-
-
-def y_top_for(peak_ng_ml: float, previous: float | None) -> float:
-    """Upper y limit: a nice number above the peak, kept while the peak stays between 30% and 100% of it."""
-    needed = max(peak_ng_ml, 1.0) * 1.08
-    if previous is not None and 0.3 * previous <= needed <= previous:
-        return previous
-    return nice_ceiling(needed)
-
-
-def band_label_rows(wanted: list[float], height: float, low: float, high: float) -> list[float]:
-    """Label centres (pixel rows, top to bottom) as close to ``wanted`` as possible, at least ``height`` apart.
-
-    Rows are sorted as given (the caller orders the bands from top to bottom) and kept in [low, high].
-    """
-    rows = list(wanted)
-    for i in range(1, len(rows)):                       # push down what overlaps the label above
-        rows[i] = max(rows[i], rows[i - 1] + height)
-    if rows and rows[-1] > high:                        # too low at the bottom: push back up
-        rows[-1] = high
-        for i in range(len(rows) - 2, -1, -1):
-            rows[i] = min(rows[i], rows[i + 1] - height)
-    return [max(r, low) for r in rows]
 
 
 class PlotCanvas:
-    """The figure the explorer draws on, with its cached backgrounds and live artists."""
+    """The figure the explorer draws on, with its cached backgrounds and live artists.
+
+    After :meth:`render`, :attr:`axes_spec` is the :class:`~helpers.explorer.plot_spec.AxisSpec` the
+    frame's axes were painted from.
+    """
 
     def __init__(self, projector: bool = False):
         self.projector = projector
@@ -101,19 +61,20 @@ class PlotCanvas:
         self.ax.set_autoscale_on(False)
         self.ax.set_axis_off()       # axes, ticks and bands are painted into the background (see _compose)
         anim = {"animated": True}
-        self.bands = [PolyCollection([], lw=0, zorder=3, alpha=alpha, **anim) for alpha in (0.16, 0.30)]
+        self.bands = [PolyCollection([], lw=0, zorder=3, alpha=alpha, **anim) for alpha in spec.PERCENTILE_ALPHAS]
         for band in self.bands:
             self.ax.add_collection(band, autolim=False)
-        (self.effect_line,) = self.ax.plot([], [], lw=1.8, ls=":", zorder=5, **anim)
-        (self.norketamine_line,) = self.ax.plot([], [], lw=1.8, ls="--", zorder=5, **anim)
-        (self.line,) = self.ax.plot([], [], lw=2.4, zorder=6, **anim)
-        (self.peak_marker,) = self.ax.plot([], [], "o", ms=6, zorder=7, **anim)
+        self.effect_line, self.norketamine_line, self.line = (
+            self.ax.plot([], [], lw=stroke.width, ls=stroke.style, zorder=stroke.zorder, **anim)[0]
+            for stroke in (spec.EFFECT_SITE_LINE, spec.NORKETAMINE_LINE, spec.LIVE_LINE))
+        (self.peak_marker,) = self.ax.plot([], [], "o", ms=6, zorder=spec.LIVE_LINE.zorder + 1, **anim)
         self.observation: list[Rectangle] = []
         self.pin_lines: list[Line2D] = []
         self._backgrounds: OrderedDict = OrderedDict()
         self.y_top: float | None = None
         self._limits = None
         self.background_key = None
+        self.axes_spec: spec.AxisSpec | None = None
         self.png = b""
 
     def _font(self, kind: str) -> float:
@@ -124,9 +85,9 @@ class PlotCanvas:
         dpi = DPI[self.projector]
         width, height = FIGURE_IN[0] * dpi, FIGURE_IN[1] * dpi
         gap = points_to_px(7.0, dpi)
-        tick = text_image("30,000", self._font("tick"), dpi)
-        y_label = text_image("Plasma ketamine (ng/mL)", self._font("axis"), dpi, rotation=90)
-        x_label = text_image("Time after first dose (h)", self._font("axis"), dpi)
+        tick = text_image(spec.y_tick_text(30_000), self._font("tick"), dpi)
+        y_label = text_image(spec.Y_LABEL, self._font("axis"), dpi, rotation=90)
+        x_label = text_image(spec.X_LABEL, self._font("axis"), dpi)
         band = max(text_image(e.short_label, self._font("band"), dpi, bold=True).shape[1]
                    for e in EFFECT_RANGES.values())
         left = 4 + y_label.shape[1] + 3 + tick.shape[1] + gap
@@ -139,27 +100,34 @@ class PlotCanvas:
         return max(2, int(round(DPI[self.projector] / 40)))
 
     # ---------------------------------------------------------------- frames
-    def render(self, scene: Scene, y_label: str = "Plasma ketamine (ng/mL)") -> bytes:
-        """Draw a scene and return the frame as PNG bytes (also kept in :attr:`png`)."""
+    def render(self, scene: Scene, y_label: str | None = None) -> bytes:
+        """Draw a scene and return the frame as PNG bytes (also kept in :attr:`png`).
+
+        ``y_label`` defaults to :func:`~helpers.explorer.plot_spec.y_label` of the scene.
+        """
         state = scene.state
         if state.projector != self.projector:
             self.projector = state.projector
             self.figure.set_dpi(DPI[self.projector])
             self._fit_axes()
             self._backgrounds.clear()
-        self.y_top = y_top_for(scene.peak_ng_ml, self.y_top)
+        if y_label is None:
+            y_label = spec.y_label(scene)
+        self.y_top = spec.y_top_for(scene.peak_ng_ml, self.y_top)
         pins = tuple((tuple(sorted(c.kwargs.items())), str(c.style)) for c in scene.pins)
         key = (self.projector, state.window_h, state.log_scale, self.y_top, y_label, pins)
         if key in self._backgrounds:
             self._backgrounds.move_to_end(key)
         else:
-            self._backgrounds[key] = self._compose(scene, state.window_h, state.log_scale, y_label)
+            axes = spec.axis_spec(state.window_h, state.log_scale, self.y_top, y_label)
+            self._backgrounds[key] = (self._compose(scene, axes), axes)
             if len(self._backgrounds) > BACKGROUNDS_KEPT:
                 self._backgrounds.popitem(last=False)
         self.background_key = key
+        background, self.axes_spec = self._backgrounds[key]
         self._set_limits(state.window_h, state.log_scale)   # the live layer is drawn in these limits
         canvas = self.figure.canvas
-        canvas.restore_region(self._backgrounds[key])
+        canvas.restore_region(background)
         for artist in self._live_artists(scene):
             self.ax.draw_artist(artist)
         self.png = encode_png(np.asarray(canvas.buffer_rgba()))
@@ -170,7 +138,8 @@ class PlotCanvas:
         drawn = []
         for i, (start, end) in enumerate(scene.observation_h):
             if i == len(self.observation):
-                self.observation.append(self.ax.axvspan(0, 1, color="#6f6f6f", alpha=0.12, lw=0, zorder=2,
+                self.observation.append(self.ax.axvspan(0, 1, color=spec.OBSERVATION_COLOUR,
+                                                        alpha=spec.OBSERVATION_ALPHA, lw=0, zorder=2,
                                                         animated=True))
             self.observation[i].set_x(start)
             self.observation[i].set_width(end - start)
@@ -180,8 +149,7 @@ class PlotCanvas:
                 artist.set_data([], [])
             return drawn
         if scene.bands is not None:
-            floor = LOG_FLOOR_NG_ML * 0.5 if state.log_scale else 0.0
-            p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, floor)
+            p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, spec.band_floor(state.log_scale))
             t = scene.bands.t_h
             for band, (low, high) in zip(self.bands, ((p5, p95), (p25, p75))):
                 band.set_verts([np.concatenate([np.column_stack([t, low]), np.column_stack([t[::-1], high[::-1]])])])
@@ -208,7 +176,7 @@ class PlotCanvas:
     # ---------------------------------------------------------------- backgrounds
     def _set_limits(self, window_h: float, log: bool) -> tuple[float, float]:
         """Set the axes' scale and limits (only if they change: matplotlib's setters are not free)."""
-        bottom, top = (LOG_FLOOR_NG_ML, max(self.y_top, 10.0)) if log else (0.0, self.y_top)
+        bottom, top = spec.y_limits(self.y_top, log)
         limits = (window_h, log, bottom, top, self.figure.dpi)
         if limits != self._limits:
             ax = self.ax
@@ -226,30 +194,29 @@ class PlotCanvas:
         points[:, 1] = self.figure.bbox.height - points[:, 1]
         return points
 
-    def _compose(self, scene: Scene, window_h: float, log: bool, y_label: str):
+    def _compose(self, scene: Scene, axes: spec.AxisSpec):
         """Paint a background: decor with numpy (no matplotlib redraw), then pinned curves and legend."""
         ax, dpi, canvas = self.ax, self.figure.dpi, self.figure.canvas
-        bottom, top = self._set_limits(window_h, log)
-        xt, yt = x_ticks(window_h), y_ticks(bottom, top, log)
+        bottom, top = self._set_limits(axes.window_h, axes.log)
+        xt, yt = np.array(axes.x_ticks), np.array(axes.y_ticks)
         renderer = canvas.get_renderer()
         pixels = np.asarray(canvas.buffer_rgba())
         pixels[...] = 255
         x0, y1 = self._px(0.0, bottom)[0]
-        x1, y0 = self._px(window_h, top)[0]
+        x1, y0 = self._px(axes.window_h, top)[0]
         left, right, upper, lower = (int(round(v)) for v in (x0, x1, y0, y1))
         cols = [int(round(c)) for c in self._px(xt, np.full_like(xt, bottom))[:, 0]]
         rows = [int(round(r)) for r in self._px(np.zeros_like(yt), yt)[:, 1]]
-        bands, edges = [], []                                     # effect bands over the grid, and their edges
-        for effect in EFFECT_RANGES.values():
-            low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
-            if low < high:
-                (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
-                bands.append((int(round(row_high)), int(round(row_low)), effect.colour, 0.13))
-                edges += [(int(round(row)), effect.colour) for value, row in
-                          ((effect.low_ng_ml, row_low), (effect.high_ng_ml, row_high)) if bottom <= value <= top]
-        paint_plot_area(pixels, (left, right, upper, lower), bands, cols, rows)
+        spans, bands, edges = [], [], []               # effect ranges: rows, shades over the grid, and edges
+        for effect, low, high in spec.visible_effect_ranges(bottom, top):
+            (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
+            spans.append((effect, row_high, row_low))
+            bands.append((int(round(row_high)), int(round(row_low)), effect.colour, spec.EFFECT_ALPHA))
+            edges += [(int(round(row)), effect.colour) for value, row in
+                      ((effect.low_ng_ml, row_low), (effect.high_ng_ml, row_high)) if bottom <= value <= top]
+        paint_plot_area(pixels, (left, right, upper, lower), bands, cols, rows, grid_colour=spec.GRID_COLOUR)
         for row, colour in edges:
-            fill_rows(pixels, left, right, row, row + 1, colour, 0.6)
+            fill_rows(pixels, left, right, row, row + 1, colour, spec.EFFECT_EDGE_ALPHA)
         spine = max(1, int(round(points_to_px(0.8, dpi))))
         tick = int(round(points_to_px(3.5, dpi)))
         for x in (left, right):
@@ -262,8 +229,9 @@ class PlotCanvas:
             horizontal_line(pixels, left - tick, left, row - spine // 2, "#000000", width=spine)
         for line in self.pin_lines:                               # pinned curves: matplotlib, on top
             line.remove()
-        self.pin_lines = [ax.plot(c.t_h, c.simulation.conc_ng_ml, color=c.colour, ls=c.style, lw=1.8, zorder=4,
-                                  label=c.label, animated=True)[0] for c in scene.pins]
+        pin = spec.PIN_LINE
+        self.pin_lines = [ax.plot(c.t_h, c.simulation.conc_ng_ml, color=c.colour, ls=c.style, lw=pin.width,
+                                  zorder=pin.zorder, label=c.label, animated=True)[0] for c in scene.pins]
         for line in self.pin_lines:
             ax.draw_artist(line)
         for artist, image, x, y in self._legend_artists(scene):
@@ -273,36 +241,33 @@ class PlotCanvas:
                 paste_text(pixels, image, x, y, va="center")
         gap = points_to_px(3.5 + 3.5, dpi)           # tick length and pad, as matplotlib draws them
         widest = 0
-        for value, row in zip(yt, rows):
-            image = text_image(tick_text(value), self._font("tick"), dpi)
+        for text, row in zip(axes.y_tick_labels, rows):
+            image = text_image(text, self._font("tick"), dpi)
             widest = max(widest, image.shape[1])
             paste_text(pixels, image, x0 - gap, row, ha="right")
-        for value, col in zip(xt, cols):
-            paste_text(pixels, text_image(f"{value:g}", self._font("tick"), dpi), col, y1 + gap, va="top")
-        paste_text(pixels, text_image(y_label, self._font("axis"), dpi, rotation=90), x0 - gap - widest - 3,
+        for text, col in zip(axes.x_tick_labels, cols):
+            paste_text(pixels, text_image(text, self._font("tick"), dpi), col, y1 + gap, va="top")
+        paste_text(pixels, text_image(axes.y_label, self._font("axis"), dpi, rotation=90), x0 - gap - widest - 3,
                    (y0 + y1) / 2, ha="right")
-        x_image = text_image("Time after first dose (h)", self._font("axis"), dpi)
+        x_image = text_image(axes.x_label, self._font("axis"), dpi)
         paste_text(pixels, x_image, (x0 + x1) / 2, y1 + gap + text_image("0", self._font("tick"), dpi).shape[0],
                    ha="center", va="top")
-        self._band_labels(pixels, x1, y0, y1, bottom, top)
+        self._band_labels(pixels, spans, x1, y0, y1)
         return canvas.copy_from_bbox(self.figure.bbox)
 
-    def _band_labels(self, pixels, x1, y0, y1, bottom, top):
-        """Each effect range: a coloured bracket beside the axes over its visible part, and its name."""
+    def _band_labels(self, pixels, spans, x1, y0, y1):
+        """Each effect range: a coloured bracket beside the axes over its visible part, and its name.
+
+        ``spans`` are (range, top row, bottom row) of the visible ranges.
+        """
         dpi = self.figure.dpi
-        visible = []
-        for effect in EFFECT_RANGES.values():
-            low, high = max(effect.low_ng_ml, bottom), min(effect.high_ng_ml, top)
-            if low < high:
-                (_, row_low), (_, row_high) = self._px([0, 0], [low, high])
-                visible.append((effect, row_high, row_low))
-        visible.sort(key=lambda item: (item[1] + item[2]) / 2)
-        images = [text_image(e.short_label, self._font("band"), dpi, colour=e.colour, bold=True) for e, _, _ in visible]
+        images = [text_image(e.short_label, self._font("band"), dpi, colour=e.colour, bold=True) for e, _, _ in spans]
         height = max((image.shape[0] for image in images), default=0) + 1
-        rows = band_label_rows([(a + b) / 2 for _, a, b in visible], height, y0 + height / 2, y1 - height / 2)
+        layout = spec.band_label_layout([(a + b) / 2 for _, a, b in spans], height, y0 + height / 2, y1 - height / 2)
         step = self._bracket_step()
         text_x = x1 + 3 + step * (len(EFFECT_RANGES) + 1)
-        for i, ((effect, row_high, row_low), image, row) in enumerate(zip(visible, images, rows)):
+        for i, (index, row) in enumerate(layout):
+            (effect, row_high, row_low), image = spans[index], images[index]
             bracket_x = int(x1 + 3 + step * i)
             vertical_line(pixels, bracket_x, int(row_high), int(np.ceil(row_low)), effect.colour, width=step - 1)
             nearest = int(min(max(row, row_high), row_low))
@@ -330,7 +295,7 @@ class PlotCanvas:
         for i, (curve, image) in enumerate(zip(scene.pins, images)):
             y_row = rows_from_top + pad + row * (i + 1.5)
             line = Line2D([right - width + pad, right - width + pad + sample], [height - y_row] * 2,
-                          transform=IdentityTransform(), color=curve.colour, ls=curve.style, lw=1.8)
+                          transform=IdentityTransform(), color=curve.colour, ls=curve.style, lw=spec.PIN_LINE.width)
             line.set_figure(self.figure)
             items += [(line, None, 0, 0), (None, image, right - width + 2 * pad + sample, y_row)]
         items[0][0].set_figure(self.figure)

@@ -2,9 +2,11 @@
 
 The exported figure is an ordinary matplotlib figure (real text, so SVG stays
 editable) drawn from the same :class:`~helpers.explorer.curves.Scene` as the
-live plot, with a title, a legend of every curve and the disclaimer. The CSV
-holds the time and every visible curve at full precision, units in the header,
-and the settings, the share code and the disclaimer in ``#`` comment lines.
+live plot, by the same rules (:mod:`.plot_spec`: ticks and their labels, axis
+labels, colours, strokes, effect-range labels), with a title, a legend of
+every curve and the disclaimer. The CSV holds the time and every visible
+curve at full precision, units in the header, and the settings, the share
+code and the disclaimer in ``#`` comment lines.
 Download links are HTML anchors with a ``data:`` URI and a ``download``
 attribute: a click saves the file in JupyterLab and in Voila alike.
 """
@@ -23,12 +25,12 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..evidence.bibliography import cite
 from ..evidence.effects import EFFECT_RANGES
-from ..presentation.plotting import DISCLAIMER, new_figure, shade_effect_ranges
+from ..presentation.plotting import DISCLAIMER, new_figure
+from . import plot_spec as spec
 from .curves import BAND_PATIENTS, BAND_PERCENTILES, Scene
-from .drawing import LOG_FLOOR_NG_ML, band_label_rows, x_ticks, y_ticks, y_top_for
 
-__all__ = ["csv_text", "figure_bytes", "download_link", "MIME", "read_csv", "settings_lines", "export_links_html",
-           "file_stem"]
+__all__ = ["csv_text", "figure_bytes", "export_figure", "download_link", "MIME", "read_csv", "settings_lines",
+           "export_links_html", "file_stem"]
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}
 
@@ -103,52 +105,58 @@ def read_csv(text: str) -> tuple[list[str], np.ndarray]:
     return rows[0], values
 
 
-def figure_bytes(scene: Scene, fmt: str = "png", dpi: int = 150) -> bytes:
-    """The figure for slides: PNG (``dpi``) or SVG, with title, legend, caption and disclaimer."""
+def export_figure(scene: Scene, dpi: int = 150):
+    """The figure for slides as a matplotlib :class:`~matplotlib.figure.Figure` (what :func:`figure_bytes` saves)."""
     state = scene.state
     figure = new_figure(8.0, 5.2, dpi=dpi)
     ax = figure.add_axes((0.09, 0.22, 0.72, 0.68))
-    shade_effect_ranges(ax, labels=False)
-    ax.grid(True, color="#dddddd", lw=0.6)
+    for effect in EFFECT_RANGES.values():
+        ax.axhspan(effect.low_ng_ml, effect.high_ng_ml, color=effect.colour, alpha=spec.EFFECT_ALPHA, lw=0)
+        for level in (effect.low_ng_ml, effect.high_ng_ml):
+            ax.axhline(level, color=effect.colour, lw=spec.EFFECT_EDGE_WIDTH, alpha=spec.EFFECT_EDGE_ALPHA)
+    ax.grid(True, color=spec.GRID_COLOUR, lw=0.6)
     ax.set_axisbelow(True)
-    y_top = y_top_for(scene.peak_ng_ml, None)
-    bottom, top = (LOG_FLOOR_NG_ML, max(y_top, 10.0)) if state.log_scale else (0.0, y_top)
-    ax.set_yscale("log" if state.log_scale else "linear")
-    ax.set_xlim(0, state.window_h)
-    ax.set_ylim(bottom, top)
-    ax.set_xticks(x_ticks(state.window_h))
-    ax.set_yticks(y_ticks(bottom, top, state.log_scale))
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if v >= 1 or v == 0 else f"{v:g}")
+    axes = spec.axis_spec(state.window_h, state.log_scale, spec.y_top_for(scene.peak_ng_ml, None),
+                          spec.y_label(scene))
+    ax.set_yscale("log" if axes.log else "linear")
+    ax.set_xlim(0, axes.window_h)
+    ax.set_ylim(axes.bottom, axes.top)
+    ax.set_xticks(axes.x_ticks, axes.x_tick_labels)
+    ax.set_yticks(axes.y_ticks, axes.y_tick_labels)
     ax.minorticks_off()
     for start, end in scene.observation_h:
-        ax.axvspan(start, end, color="#6f6f6f", alpha=0.12, lw=0, zorder=2)
+        ax.axvspan(start, end, color=spec.OBSERVATION_COLOUR, alpha=spec.OBSERVATION_ALPHA, lw=0, zorder=2)
     live = scene.live
     if live is not None and scene.bands is not None:
-        floor = LOG_FLOOR_NG_ML * 0.5 if state.log_scale else 0.0
-        p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, floor)
-        for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30)):
+        p5, p25, p75, p95 = np.maximum(scene.bands.percentiles_ng_ml, spec.band_floor(axes.log))
+        for (low, high), alpha in zip(((p5, p95), (p25, p75)), spec.PERCENTILE_ALPHAS):
             ax.fill_between(scene.bands.t_h, low, high, color=live.colour, alpha=alpha, lw=0, zorder=3)
     for curve in scene.pins:
-        ax.plot(curve.t_h, curve.simulation.conc_ng_ml, color=curve.colour, ls=curve.style, lw=1.8, zorder=4,
-                label="Pinned: " + curve.label)
+        ax.plot(curve.t_h, curve.simulation.conc_ng_ml, color=curve.colour, ls=curve.style, lw=spec.PIN_LINE.width,
+                zorder=spec.PIN_LINE.zorder, label="Pinned: " + curve.label)
     if live is not None:
-        if live.effect_site_ng_ml is not None:
-            ax.plot(live.t_h, live.effect_site_ng_ml, color=live.colour, ls=":", lw=1.8, zorder=5,
-                    label="Effect site")
-        if live.norketamine_ng_ml is not None:
-            ax.plot(live.t_h, live.norketamine_ng_ml, color=live.colour, ls="--", lw=1.8, zorder=5,
-                    label="Norketamine")
-        ax.plot(live.t_h, live.simulation.conc_ng_ml, color=live.colour, lw=2.4, zorder=6, label=live.label)
+        for values, stroke, label in ((live.effect_site_ng_ml, spec.EFFECT_SITE_LINE, "Effect site"),
+                                      (live.norketamine_ng_ml, spec.NORKETAMINE_LINE, "Norketamine"),
+                                      (live.simulation.conc_ng_ml, spec.LIVE_LINE, live.label)):
+            if values is not None:
+                ax.plot(live.t_h, values, color=live.colour, ls=stroke.style, lw=stroke.width, zorder=stroke.zorder,
+                        label=label)
         ax.set_title(f"Simulated plasma ketamine: {live.label}", fontsize=11, loc="left")
-    ax.set_xlabel("Time after first dose (h)", fontsize=10.5)
-    ax.set_ylabel("Plasma ketamine (ng/mL)", fontsize=10.5)
-    _band_texts(figure, ax, bottom, top)
+    ax.set_xlabel(axes.x_label, fontsize=10.5)
+    ax.set_ylabel(axes.y_label, fontsize=10.5)
+    _band_texts(figure, ax, axes.bottom, axes.top)
     if ax.get_lines():
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7.5, ncol=2, frameon=False)
     sources = "; ".join(f"{e.label.split(' /')[0].lower()}: {', '.join(cite(s) for s in e.sources)}"
                         for e in EFFECT_RANGES.values())
     caption = textwrap.fill(f"{DISCLAIMER} Ketamine Routes Lab. Shaded: plasma ranges reported for {sources}.", 130)
     figure.text(0.01, 0.012, caption, fontsize=7.5, color="#333333", va="bottom")
+    return figure
+
+
+def figure_bytes(scene: Scene, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The figure for slides: PNG (``dpi``) or SVG, with title, legend, caption and disclaimer."""
+    figure = export_figure(scene, dpi)
     out = io.BytesIO()
     with rc_context({"svg.fonttype": "none"}):     # SVG text stays text (editable, searchable)
         figure.savefig(out, format=fmt, dpi=dpi, metadata={"Title": "Ketamine Routes Lab: " + DISCLAIMER}
@@ -157,17 +165,15 @@ def figure_bytes(scene: Scene, fmt: str = "png", dpi: int = 150) -> bytes:
 
 
 def _band_texts(figure, ax, bottom: float, top: float) -> None:
+    """Name each visible effect range beside the axes, laid out as in the live plot."""
     figure.canvas.draw()
     transform = blended_transform_factory(ax.transAxes, ax.transData)
-    visible = [(e, max(e.low_ng_ml, bottom), min(e.high_ng_ml, top)) for e in EFFECT_RANGES.values()]
-    visible = [(e, low, high) for e, low, high in visible if low < high]
+    visible = spec.visible_effect_ranges(bottom, top)
     height = figure.bbox.height
     centre = [height - float(np.mean(ax.transData.transform([(0, low), (0, high)])[:, 1])) for _, low, high in visible]
-    order = np.argsort(centre)
     text_height = 8.5 * figure.dpi / 72 * 1.3
     y0 = height - ax.bbox.y1
-    rows = band_label_rows([centre[i] for i in order], text_height, y0, height - ax.bbox.y0)
-    for i, row in zip(order, rows):
+    for i, row in spec.band_label_layout(centre, text_height, y0, height - ax.bbox.y0):
         effect = visible[i][0]
         value = ax.transData.inverted().transform((0, height - row))[1]
         ax.text(1.01, value, effect.short_label, transform=transform, va="center", ha="left", fontsize=8.5,
