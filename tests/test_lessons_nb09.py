@@ -1,19 +1,31 @@
 """Notebook 09: each case's numbers (helpers.lessons.nb09.case_numbers) against the independent reference
-solution, and the checked tasks (the right answer accepted, each misconception's hint, never shown)."""
+solution, and the checked tasks (the right answer accepted, each misconception's hint, never shown).
+
+The oracle never asks the package: the cases' settings are read from cases.toml, the rates of the venous
+delay and the effect site from blood_sites.toml, and every level, area and amount comes from the reference
+solver (tests/reference_solver.py), which builds its own model from the data files."""
 from functools import cache
 
 import numpy as np
 import pytest
 from scipy.integrate import trapezoid
-from test_lessons import K_AV, assert_never_shown, hint, reference_blood_ng_ml
+from test_lessons import assert_never_shown, hint
 
-from helpers import BLOOD_SITE_NUMBERS, CASES, check, explore
+from helpers import CASES, check, explore
 from helpers.lessons.nb09 import case_numbers
-from helpers.model.norketamine import NORKETAMINE, metabolite_disposition
 
-from reference_solver import reference_amounts
+from reference_solver import (
+    data_file,
+    data_value,
+    reference_amounts,
+    reference_bioavailability,
+    reference_disposition,
+    reference_metabolite,
+)
 
-K_E0 = BLOOD_SITE_NUMBERS["effect_site.ke0_per_min"].value
+K_AV = data_value(data_file("blood_sites.toml"), "venous.arterial_to_venous_per_min")
+K_E0 = data_value(data_file("blood_sites.toml"), "effect_site.ke0_per_min")
+EFFECT_LOW_NG_ML = {key: data_value(table, "low_ng_ml") for key, table in data_file("effect_ranges.toml").items()}
 RECTAL, CHILD_DOSE = "09_rectal_mg_reaching_blood", "09_child_dose_matching_adult_peak"
 F_RECTAL = 0.30           # helpers/data/routes.toml: rectal bioavailability (Malinovsky 1996)
 F_ORAL = 0.20             # oral bioavailability (Yanagihara 2003)
@@ -22,6 +34,12 @@ DT = 0.05
 
 def _grid(end_min, dt=DT):
     return np.arange(0.0, end_min + dt / 2, dt)
+
+
+def reference_blood_ng_ml(route, dose_mg, weight_kg, t_min, site="arterial", **options):
+    """The reference level in arterial blood (the model's own) or forearm-venous blood (one first-order delay)."""
+    states, central, v1 = reference_amounts(route, dose_mg, weight_kg, t_min, followers=(K_AV,), **options)
+    return (states[:, central] / v1 if site == "arterial" else states[:, -1]) * 1000.0
 
 
 @cache
@@ -43,12 +61,91 @@ def _close(value, expected, rel=0.01, abs_tol=0.0):
 
 
 # ----------------------------------------------------------------------------- the numbers of each case
-def test_rows_are_the_explorers_comparison_table():
-    for key in CASES:
-        rows = explore(case=key).comparison_table()
-        assert [c.row for c in case_numbers(key).curves] == rows, key
-    changed = explore(case="child_versus_adult", dose_mg=50).comparison_table()
-    assert [c.row for c in case_numbers("child_versus_adult", dose_mg=50).curves] == changed
+def _case_curves(key, **changes):
+    """simulate()-like settings of each curve of a case (live first, then the pins), from cases.toml alone."""
+    case = data_file("cases.toml")[key]
+    routes = data_file("routes.toml")
+    window_min = case["settings"]["window_h"] * 60.0
+    curves = []
+    for spec in [{**case["settings"], **changes}, *case.get("pins", [])]:
+        route, weight_kg = spec["route"], float(spec["weight_kg"])
+        dose_mg = float(spec["dose_mg"]) if "dose_mg" in spec else spec["dose_mg_per_kg"] * weight_kg
+        options = {}
+        if "default_infusion_min" in routes[route]:
+            options["infusion_min"] = float(spec.get("infusion_min", data_value(routes[route], "default_infusion_min")))
+        if routes[route].get("home_use") and spec.get("n_doses", 1) > 1:
+            options.update(n_doses=spec["n_doses"], interval_min=spec["interval_h"] * 60.0)
+        curves.append((route, dose_mg, weight_kg, options))
+    return window_min, case["settings"].get("norketamine", False), curves
+
+
+def _minutes_above(t, conc, level):
+    """Time at or above ``level``, the crossings placed by linear interpolation; also the number of crossings."""
+    above = conc >= level
+    total = float(np.sum(np.diff(t)[above[:-1] & above[1:]]))
+    crossings = np.flatnonzero(above[:-1] != above[1:])
+    for i in crossings:
+        into = (level - conc[i]) / (conc[i + 1] - conc[i]) * (t[i + 1] - t[i])     # time from t[i] to the crossing
+        total += (t[i + 1] - t[i] - into) if conc[i + 1] >= level else into
+    return total, len(crossings)
+
+
+def _expected_row(route, dose_mg, weight_kg, options, t, norketamine):
+    """The comparison table's numbers for one curve in venous blood, from the reference solution alone."""
+    model = data_file("routes.toml")[route].get("model") or "kamp2020"
+    drug = data_file("routes.toml")[route].get("drug", "ketamine")
+    metabolite = reference_metabolite(weight_kg, drug) if norketamine else None
+    states, central, _ = reference_amounts(route, dose_mg, weight_kg, t, followers=(K_AV,), metabolite=metabolite,
+                                           **options)
+    venous = states[:, -1] * 1000.0
+    volumes, clearance, _, eliminated_from = reference_disposition(model, weight_kg)
+    assert eliminated_from == 0
+    # AUC identities, no quadrature: the arterial area is the amount eliminated / CL (central elimination), and
+    # dCv/dt = k (Ca - Cv) gives the venous area over [0, T] as the arterial area - Cv(T) / k.
+    eliminated = states[-1, central + len(volumes)]       # the state after the compartments (reference_solver)
+    arterial_auc = eliminated / clearance * 1000.0
+    row = {"cmax_ng_ml": venous.max(), "tmax_min": t[np.argmax(venous)],
+           "auc_ng_h_ml": (arterial_auc - venous[-1] / K_AV) / 60.0,
+           "bioavailable_dose_mg": reference_bioavailability(route, dose_mg=dose_mg) * dose_mg
+           * options.get("n_doses", 1)}
+    if norketamine:
+        v_nk = metabolite[2][0]
+        row["norketamine_auc_ng_h_ml"] = trapezoid(states[:, -3] / v_nk * 1000.0, t) / 60.0
+    return row, venous
+
+
+CASE_CHANGES = [(key, {}) for key in CASES] + [("child_versus_adult", {"dose_mg": 50.0})]
+
+
+@pytest.mark.parametrize("key, changes", CASE_CHANGES, ids=[k + ("-changed" if c else "") for k, c in CASE_CHANGES])
+def test_comparison_table_rows_against_the_reference_solution(key, changes):
+    """Each row of the explorer's comparison table (and case_numbers' copy of it), judged by the reference solver
+    on the case's settings as cases.toml gives them."""
+    window_min, norketamine, specs = _case_curves(key, **changes)
+    shown = explore(case=key, **changes).comparison_table()
+    curves = case_numbers(key, **changes).curves
+    assert len(curves) == len(shown) == len(specs)
+    for curve, table_row, (route, dose_mg, weight_kg, options) in zip(curves, shown, specs):
+        sim = curve.simulation
+        assert curve.sampling_site == "venous"
+        t = sim.t_min
+        assert t[0] == 0.0 and t[-1] == pytest.approx(window_min, rel=1e-12) and np.allclose(np.diff(t), t[1])
+        dt = float(t[1])
+        expected, venous = _expected_row(route, dose_mg, weight_kg, options, t, norketamine)
+        place = f"{key} {route} {dose_mg:g} mg {weight_kg:g} kg {options}"
+        for row in (curve.row, table_row):
+            assert row["cmax_ng_ml"] == pytest.approx(expected["cmax_ng_ml"], rel=1e-6), place
+            assert row["tmax_min"] == pytest.approx(expected["tmax_min"], abs=dt + 1e-9), place
+            assert row["auc_ng_h_ml"] == pytest.approx(expected["auc_ng_h_ml"], rel=1e-6), place
+            assert row["bioavailable_dose_mg"] == pytest.approx(expected["bioavailable_dose_mg"], rel=1e-9), place
+            for name, level in EFFECT_LOW_NG_ML.items():
+                minutes, crossings = _minutes_above(t, venous, level)
+                assert row[f"time_above_{name}_min"] == pytest.approx(minutes, abs=crossings * dt / 2 + 1e-9), \
+                    (place, name)
+            assert ("norketamine_auc_ng_h_ml" in row) == norketamine, place
+            if norketamine:
+                assert row["norketamine_auc_ng_h_ml"] == pytest.approx(expected["norketamine_auc_ng_h_ml"],
+                                                                       rel=1e-6), place
 
 
 def test_case_1_infusion_peaks_when_the_pump_stops_in_venous_blood():
@@ -126,13 +223,12 @@ def test_case_6_swallowed_dose_and_norketamine():
     oral, iv = case_numbers("swallowed_dose").curves
     assert _close(oral.reaches_blood_mg, F_ORAL * 35.0, 1e-9)
     t = _grid(480.0, 0.1)
-    volumes, clearance, flow = metabolite_disposition(70.0)
-    metabolite = (NORKETAMINE["fraction_metabolised"].value, NORKETAMINE["first_pass_fraction"].value,
-                  tuple(volumes), clearance, flow)
+    metabolite = reference_metabolite(70.0)          # norketamine.toml, scaled by the oracle's own code
+    v_nk = metabolite[2][0]
     for curve, route in ((oral, "oral"), (iv, "iv_bolus")):
         states, _, _ = reference_amounts(route, 35.0, 70.0, t, metabolite=metabolite, followers=(K_AV,))
         ketamine = trapezoid(states[:, -1] * 1000.0, t)
-        norketamine = trapezoid(states[:, -3] / volumes[0] * 1000.0, t)
+        norketamine = trapezoid(states[:, -3] / v_nk * 1000.0, t)
         assert _close(curve.norketamine_auc_ng_h_ml / curve.auc_ng_h_ml, norketamine / ketamine, 0.01), route
     assert oral.norketamine_auc_ng_h_ml / oral.auc_ng_h_ml > 4 * iv.norketamine_auc_ng_h_ml / iv.auc_ng_h_ml
 
