@@ -42,7 +42,8 @@ _LAZY = {
     "provenance_table": "evidence.provenance", "status_counts": "evidence.provenance",
     "DISCLAIMER": "presentation.plotting", "ROUTE_COLOURS": "presentation.plotting",
     "new_figure": "presentation.plotting", "plot_simulation": "presentation.plotting",
-    "shade_effect_ranges": "presentation.plotting", "shade_percentile_bands": "presentation.plotting",
+    "shade_effect_ranges": "presentation.plotting",
+    "log_axis": "presentation.plotting", "shade_percentile_bands": "presentation.plotting",
     "comparison_table": "presentation.validation", "comparison_table_html": "presentation.validation",
     "plot_comparisons": "presentation.validation", "plot_study_curves": "presentation.validation",
     "provenance_folded_html": "presentation.provenance_view",
@@ -64,7 +65,7 @@ __all__ = [
     "provenance_table", "status_counts",
     # presentation
     "Table", "simulation_table", "bioavailability_table", "norketamine_table", "variability_table",
-    "DISCLAIMER", "ROUTE_COLOURS", "new_figure", "plot_simulation", "shade_effect_ranges",
+    "DISCLAIMER", "ROUTE_COLOURS", "new_figure", "plot_simulation", "shade_effect_ranges", "log_axis",
     "shade_percentile_bands", "comparison_table", "comparison_table_html", "plot_comparisons",
     "plot_study_curves", "provenance_table_html", "provenance_folded_html", "Markdown", "prose",
     # explorer and lessons

@@ -34,6 +34,11 @@ def _simulation_on_a_log_axis():
     ax = figure.add_subplot()
     helpers.plot_simulation(ax, helpers.simulate("oral", 35, 70))
     helpers.shade_effect_ranges(ax)
+    helpers.log_axis(ax)             # notebook 02's population figure
+    ax.set_ylim(1, 1000)
+    figure.canvas.draw()
+    labels = [t.get_text() for t, value in zip(ax.get_yticklabels(), ax.get_yticks()) if 1 <= value <= 1000]
+    assert labels == ["1", "10", "100", "1000"], labels
     return figure
 
 

@@ -27,6 +27,6 @@ def test_only_text_is_accepted():
 
 def test_prose_displays_markdown(capsys, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("helpers.presentation.text.display", lambda obj: shown.append(obj))
     prose("*Check:* 45%")
     assert [o._repr_markdown_() for o in shown] == ["*Check:* 45%"]

@@ -11,14 +11,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from ..core.checks import check_count, check_number
+from ..core.checks import check_choice, check_count, check_number
 from ..evidence.effects import EFFECT_RANGES
 from ..model.routes import ROUTES
 
 __all__ = ["OKABE_ITO", "ROUTE_COLOURS", "BAND_COLOURS", "LINE_STYLES", "DISCLAIMER",
-           "new_figure", "shade_effect_ranges", "plot_simulation", "shade_percentile_bands", "BAND_PERCENTILES"]
+           "new_figure", "shade_effect_ranges", "plot_simulation", "shade_percentile_bands", "BAND_PERCENTILES",
+           "log_axis"]
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
@@ -85,6 +87,19 @@ def shade_percentile_bands(ax, population, colour: str | None = None, *, floor_n
                                color=colour, alpha=alpha, lw=0, zorder=3, **fill_kwargs)
                for low, high, alpha in ((p5, p95, 0.16), (p25, p75, 0.30))]
     return artists, percentiles
+
+
+def log_axis(ax, which: str = "y") -> None:
+    """A logarithmic axis labelled with plain numbers (1, 10, 100), not powers of ten.
+
+    Powers of ten need matplotlib's mathtext and its STIX fonts, which the browser edition leaves out
+    (and learners read 100 faster than 10 to the 2)."""
+    which = check_choice("which", which, ("x", "y", "both"))
+    for name in ("x", "y") if which == "both" else (which,):
+        axis = getattr(ax, f"{name}axis")
+        getattr(ax, f"set_{name}scale")("log")
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_formatter(NullFormatter())
 
 
 def plot_simulation(ax, sim, *, label: str | None = None, colour: str | None = None, **line_kwargs):

@@ -7,6 +7,8 @@ Teaching simulation, not dosing guidance.
 """
 from __future__ import annotations
 
+from IPython.display import display
+
 __all__ = ["Markdown", "prose"]
 
 
@@ -32,6 +34,4 @@ class Markdown:
 
 def prose(text: str) -> None:
     """Show generated prose (Markdown) in the notebook."""
-    from IPython.display import display
-
     display(Markdown(text))

@@ -8,13 +8,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..evidence.bibliography import cite
 from ..evidence.observations import QUANTITIES, Observation, prediction_site
 from ..model.routes import ROUTES
 from ..model.simulation import simulate
-from .plotting import OKABE_ITO, new_figure
+from .plotting import OKABE_ITO, log_axis, new_figure
 from .tables import Table
 
 __all__ = ["comparison_table", "comparison_table_html", "plot_comparisons", "plot_study_curves"]
@@ -81,11 +80,7 @@ def _scatter_panel(ax, comparisons, title: str, unit: str):
         ax.scatter(obs.value, row.predicted, s=42, marker=_MARKERS[row.verdict],
                    facecolors="none" if hollow else colour, edgecolors=colour, linewidths=1.3,
                    zorder=3)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    for axis in (ax.xaxis, ax.yaxis):     # plain numbers (100, not 10 to the 2: no mathtext and its fonts)
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.set_minor_formatter(NullFormatter())
+    log_axis(ax, "both")
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
     ax.set_aspect("equal")
