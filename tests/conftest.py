@@ -12,6 +12,7 @@ pytest-xdist 3.8 cannot rename pytest 9.2's node ids, so its groups are ignored.
 """
 import os
 
+import pytest
 from hypothesis import settings
 
 pytest_plugins = ["browser_fixtures"]   # browser, lab, app_server, page: tests/browser_fixtures.py
@@ -20,3 +21,14 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+
+
+@pytest.fixture(scope="session")
+def offline_site():
+    """``make site OFFLINE=1``, built once per content for every worker (tests/artifacts.py); KRL_TEST_SITE=DIR
+    tests a site already built there instead (while changing a test)."""
+    from artifacts import built_site
+    if os.environ.get("KRL_TEST_SITE"):
+        from pathlib import Path
+        return Path(os.environ["KRL_TEST_SITE"]).resolve()
+    return built_site(offline=True)

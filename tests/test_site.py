@@ -19,35 +19,40 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from artifacts import built_site, built_wheel
-from browser_support import ARTIFACT_DIR, LAUNCH_ARGS, chromium_path, error_outputs, free_port
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-SITE_PYTHON = ROOT / ".venv-site" / "bin" / "python"
-SHOTS = ARTIFACT_DIR / "site"
-VIEWPORT = {"width": 1280, "height": 720}
-DISCLAIMER = "Teaching simulation, not dosing guidance."
-STORAGE_PREFIX = "ketamine-routes-lab"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-PLOT = ".krl-app img"
-KERNEL_MS = 240_000          # kernel start + a whole notebook on a busy 2-core machine; waits end as soon as done
-STEP_MS = 60_000             # one change in the explorer, one Check
-ORAL_TASK = "00_oral_mg_reaching_blood"
+from site_support import (
+    _PROMPTS_JS,
+    DISCLAIMER,
+    LIVE,
+    NOTEBOOKS,
+    PLOT,
+    ROOT,
+    SHOTS,
+    SITE_PYTHON,
+    STEP_MS,
+    STORAGE_PREFIX,
+    Network,
+    answer_oral_task,
+    app_view_errors,
+    assert_only_local,
+    browser_context,
+    code_cells,
+    error_outputs,
+    explorer_changes,
+    fill_prediction,
+    run_all,
+    serve,
+    shot,
+    wait_plot,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -58,12 +63,6 @@ def landing_links(site: Path) -> tuple[list[str], list[str]]:
     notebook = re.findall(r'class="krl-btn krl-nb" href="notebooks/index\.html\?path=([^"]+)"', text)
     app = re.findall(r'class="krl-btn krl-app" href="voici/render/([^"]+)\.html"', text)
     return notebook, app
-
-
-@pytest.fixture(scope="session")
-def offline_site() -> Path:
-    """``make site OFFLINE=1``, built once per content for every worker (tests/artifacts.py)."""
-    return built_site(offline=True)
 
 
 def test_default_build_lists_every_notebook():
@@ -118,15 +117,53 @@ def test_offline_build_is_verified_and_imports_helpers(offline_site):
         assert "helpers/__pycache__/__init__.cpython-312.pyc" in wheel.namelist()
     with zipfile.ZipFile(pyodide_dir / lock["packages"]["matplotlib"]["file_name"]) as wheel:
         assert json.loads(wheel.read("matplotlib/fontlist.json"))["_version"] == 330
+    # third-party code and the standard library as bytecode only (a smaller download), at the module's place
     with zipfile.ZipFile(pyodide_dir / "python_stdlib.zip") as stdlib:
-        assert {"json/__init__.py", "json/__init__.pyc"} <= set(stdlib.namelist())
+        names = set(stdlib.namelist())
+        assert "json/__init__.pyc" in names and "json/__init__.py" not in names
+    with zipfile.ZipFile(pyodide_dir / lock["packages"]["numpy"]["file_name"]) as wheel:
+        names = set(wheel.namelist())
+        assert "numpy/__init__.pyc" in names and "numpy/__init__.py" not in names
+    with zipfile.ZipFile(pyodide_dir / course["file_name"]) as wheel:      # the course keeps its sources
+        assert "helpers/model/engine.py" in wheel.namelist()
+    # what the course never uses is left out: ssl and jedi (stubs that raise ImportError) with openssl and
+    # parso, fontTools and pytz, matplotlib's sample data
+    for gone in ("fonttools", "pytz", "parso", "openssl"):
+        assert gone not in lock["packages"] and not [e for e in lock["packages"].values() if gone in e["depends"]]
+    for stub in ("ssl", "jedi"):         # bytecode only, like the rest: the message is among its constants
+        with zipfile.ZipFile(pyodide_dir / lock["packages"][stub]["file_name"]) as wheel:
+            assert b"not available in the browser edition" in wheel.read(f"{stub}/__init__.pyc")
+    with zipfile.ZipFile(pyodide_dir / lock["packages"]["matplotlib"]["file_name"]) as wheel:
+        assert not [n for n in wheel.namelist() if "sample_data" in n]
+        assert "matplotlib/mpl-data/fonts/ttf/DejaVuSans.ttf" in wheel.namelist()
     assert kernel["disablePyPIFallback"] is True
     manifest = json.loads((offline_site / "krl-build-manifest.json").read_text())
     assert manifest["offline"] is True and manifest["notebooks"] == NOTEBOOKS
+    # every changed Pyodide file names both the verified original and the file served
+    rows = {row["file"]: row for row in manifest["files"]}
+    numpy_row = rows[f"static/pyodide/{lock['packages']['numpy']['file_name']}"]
+    assert numpy_row["served_sha256"] == lock["packages"]["numpy"]["sha256"] != numpy_row["sha256"]
     # browser storage is named after the release, so a new course release starts fresh
     assert config["contentsStorageName"] == f"{manifest['storage']}-contents"
     assert manifest["storage"].startswith(f"{STORAGE_PREFIX}-0.") and len(manifest["release"]) > 8
     assert manifest["release"] in (offline_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_sites_own_scripts_parse(offline_site, tmp_path):
+    """Every script the build writes (landing page, course page script, service worker) is valid JavaScript
+    (node --check): one syntax error and the landing page's buttons or the offline cache do nothing."""
+    pages = [offline_site / "index.html", offline_site / "voici" / "render" / "01_route_explorer.html",
+             offline_site / "lab" / "index.html"]
+    scripts = [(f"{page.name}#{i}", text) for page in pages for i, text in enumerate(
+        re.findall(r'<script(?: id="krl-[^"]*")?>(.*?)</script>', page.read_text(encoding="utf-8"), re.S))
+        if "krl" in text or "ketamine" in text]
+    scripts.append(("service-worker.js", (offline_site / "service-worker.js").read_text(encoding="utf-8")))
+    assert len(scripts) >= 4, [name for name, _ in scripts]
+    for name, text in scripts:
+        path = tmp_path / "script.js"
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stderr[-800:]}"
 
 
 def _build_with_vendor(vendor: Path, out: Path) -> subprocess.CompletedProcess:
@@ -157,191 +194,14 @@ def test_missing_or_mismatched_pyodide_file_fails_naming_it(offline_site, tmp_pa
     assert not (tmp_path / "out-changed").exists()
 
 
-# ----------------------------------------------------------------------------- serving and the browser
-class Network:
-    """Aborts and counts every request that would leave localhost (workers and the service worker included)."""
-
-    def __init__(self):
-        self.external: list[str] = []
-        self.requests = 0
-
-    @staticmethod
-    def is_local(url: str) -> bool:
-        if url.startswith(("data:", "blob:", "about:")):
-            return True
-        return (urlparse(url).hostname or "") in LOCAL_HOSTS
-
-    def route(self, route):
-        if self.is_local(route.request.url):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
-
-    def count(self, request):
-        self.requests += 1
-        if not self.is_local(request.url) and request.url not in self.external:
-            self.external.append(request.url)
-
-
-@contextmanager
-def serve(site: Path):
-    """``python -m http.server`` on 127.0.0.1 (what ``make serve-site`` runs); yields the base URL."""
-    port = free_port()
-    ARTIFACT_DIR.mkdir(exist_ok=True)
-    with open(ARTIFACT_DIR / "site-server.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                 "--directory", str(site)], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base, timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@contextmanager
-def browser_context(network: Network, profile: Path):
-    """Headless Debian Chromium with a fresh profile (its own browser storage), 1280x720, every request routed."""
-    # service-worker requests are routed and reported only with this set when the Playwright driver starts
-    old = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS")
-    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
-    from playwright.sync_api import sync_playwright
-    try:
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                str(profile), executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True,
-                viewport=VIEWPORT, service_workers="allow")
-            context.route("**/*", network.route)
-            context.on("request", network.count)
-            try:
-                yield context
-            finally:
-                context.close()
-    finally:
-        if old is None:
-            os.environ.pop("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", None)
-        else:
-            os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = old
-
 
 @pytest.fixture(scope="module")
 def lite(offline_site, tmp_path_factory):
     """(base URL, browser context, network counter, site folder) for the offline site."""
     network = Network()
-    with serve(offline_site) as base, browser_context(network, tmp_path_factory.mktemp("profile")) as context:
+    with serve(offline_site) as base, browser_context(network, (tmp_path_factory.mktemp("profile"), {})) as context:
         yield base, context, network, offline_site
     print(f"browser: {network.requests} requests, {len(network.external)} left localhost (aborted)")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-def assert_only_local(network: Network) -> None:
-    assert network.external == [], f"{len(network.external)} requests left localhost: {network.external[:10]}"
-
-
-# ----------------------------------------------------------------------------- page helpers
-_PROMPTS_JS = ("[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
-               ".map(e => e.textContent.trim())")
-
-
-def run_all(page, n_code: int) -> None:
-    """Run > Run All Cells once the notebook's kernel session exists; wait until every code cell has a count
-    (or an error output appears, which stops Run All)."""
-    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=KERNEL_MS)
-    deadline = time.monotonic() + KERNEL_MS / 1000
-    while True:   # "Run All Cells" is greyed out (a no-op) until the notebook's session exists
-        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        item = page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first
-        item.wait_for(timeout=STEP_MS)
-        if "lm-mod-disabled" not in (item.get_attribute("class") or ""):
-            item.click()
-            try:
-                page.wait_for_function(f"() => {_PROMPTS_JS}.some(t => /^\\[(\\*|\\d+)\\]:$/.test(t))",
-                                       timeout=5_000, polling=100)
-                break
-            except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not started yet, try again
-                pass
-        else:
-            page.keyboard.press("Escape")
-        if time.monotonic() > deadline:
-            raise AssertionError("Run All Cells never started")
-        page.wait_for_function("() => !document.querySelector('.lm-Menu')", timeout=STEP_MS)
-    page.wait_for_function(f"""(n) => {{
-        const ps = {_PROMPTS_JS};
-        if (ps.length === n && ps.every(t => /^\\[\\d+\\]:$/.test(t))) return true;
-        const err = document.querySelector('.jp-Notebook .jp-OutputArea-output.jp-mod-error, '
-            + '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-        return !!err && !ps.includes('[*]:');
-    }}""", arg=n_code, timeout=KERNEL_MS, polling=250)
-
-
-def plot_src(page) -> str:
-    return page.evaluate(f"() => {{ const i = document.querySelector('{PLOT}'); return i ? i.src : ''; }}")
-
-
-def wait_plot(page, timeout_ms: int = KERNEL_MS) -> None:
-    """The explorer's plot is loaded and on screen (Voici shows the page only when every cell has run)."""
-    page.wait_for_function(f"""() => {{ const i = document.querySelector('{PLOT}');
-        return i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0; }}""",
-                           timeout=timeout_ms, polling=100)
-
-
-def wait_new_plot(page, old: str) -> None:
-    page.wait_for_function(f"""(old) => {{ const i = document.querySelector('{PLOT}');
-        return i && i.src !== old && i.complete && i.naturalWidth > 0; }}""", arg=old, timeout=STEP_MS, polling=50)
-
-
-def explorer_changes(page, where: str) -> None:
-    """Route, dose and weight each redraw the plot (keyboard on the sliders, as the course promises)."""
-    app = page.locator(".krl-app").first
-    app.scroll_into_view_if_needed()
-    before = plot_src(page)
-    route = app.locator("select").first
-    current = route.evaluate("s => s.options[s.selectedIndex].textContent")
-    options = route.evaluate("s => [...s.options].map(o => o.textContent)")
-    target = next((o for o in options if o != current and "intramuscular" in o.lower()),
-                  next(o for o in options if o != current))
-    route.select_option(label=target)
-    wait_new_plot(page, before)
-    for label in ("Dose", "weight"):
-        before = plot_src(page)
-        handle = app.locator(".widget-slider", has_text=label).locator(".noUi-handle").first
-        handle.focus()
-        page.keyboard.press("ArrowRight")
-        try:
-            wait_new_plot(page, before)
-        except Exception as exc:  # noqa: BLE001
-            raise AssertionError(f"{where}: ArrowRight on the {label} slider did not redraw the plot") from exc
-
-
-def app_view_errors(page) -> list[str]:
-    return error_outputs(page) + page.eval_on_selector_all(
-        ".jp-OutputArea-output", "els => els.map(e => e.innerText)"
-        ".filter(t => /Traceback|Error when executing/i.test(t)).map(t => t.slice(0, 500))")
-
-
-def code_cells(site: Path, name: str) -> int:
-    nb = json.loads((site / "files" / name).read_text(encoding="utf-8"))
-    return sum(1 for cell in nb["cells"] if cell["cell_type"] == "code")
-
-
-def oral_mg_reaching_blood() -> float:
-    """The task's answer, computed here from the model's data: oral bioavailability x 50 mg."""
-    from helpers import ROUTES
-    return ROUTES["oral"].bioavailability * 50
 
 
 # ----------------------------------------------------------------------------- the learner's path
@@ -379,28 +239,37 @@ def test_notebook_runs_in_the_browser(lite, name):
     assert page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea").first.is_visible()   # code is shown here
     if name.startswith("00_"):
         answer_oral_task(page)
+        tab_completes(page)
+    asks = page.locator(".jp-Notebook .krl-ask")
+    for i in range(asks.count()):          # Show the answer, after a committed prediction, in every question
+        fill_prediction(asks.nth(i), commit=True)
+        assert asks.nth(i).locator(".krl-answer").inner_text().strip(), f"{name}: question {i + 1} shows no answer"
     if page.locator(PLOT).count():
         wait_plot(page, STEP_MS)
         explorer_changes(page, f"notebook view {name}")
         if name.startswith("01_"):
-            page.locator(".krl-app").first.scroll_into_view_if_needed()
+            page.locator(LIVE).first.scroll_into_view_if_needed()
             shot(page, "notebook_01")
     assert error_outputs(page) == []
     page.close()
     assert_only_local(network)
 
 
-def answer_oral_task(page) -> None:
-    """Notebook 00's task through its widgets: type the amount, press Check, read the tick."""
-    cell = page.locator(".jp-CodeCell").filter(has_text=f'answer("{ORAL_TASK}")').first
-    box = cell.locator(".krl-task").first
-    box.scroll_into_view_if_needed()
-    feedback = box.locator(".krl-feedback")
-    feedback.get_by_text("Not answered yet").wait_for(timeout=STEP_MS)
-    box.get_by_label("Your answer").fill(f"{oral_mg_reaching_blood():.4g}")
-    box.get_by_role("button", name="Check", exact=True).click()
-    feedback.get_by_text("\u2713").wait_for(timeout=STEP_MS)
-    assert "Correct" in feedback.inner_text(), feedback.inner_text()
+def tab_completes(page) -> None:
+    """Tab completes a name in a code cell (the browser kernel has no jedi: IPython's own completer)."""
+    editor = page.locator(".jp-Notebook .jp-CodeCell .cm-content").last
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("helpers.ROU")
+    page.keyboard.press("Tab")
+    # ROUTES and ROUTE_COLOURS both match: the completer lists them (or inserts the one it is sure of)
+    page.wait_for_function("""(e) => e.innerText.includes('helpers.ROUTES') || [...document.querySelectorAll(
+        '.jp-Completer-item')].some(i => /(^|\\.)ROUTES\\b/.test(i.textContent))""", arg=editor.element_handle(),
+                           timeout=STEP_MS)
+    shot(page, "notebook_00_tab_completion")
+    page.keyboard.press("Escape")
 
 
 @pytest.mark.browser
@@ -415,7 +284,7 @@ def test_explorer_app_view(lite):
     assert page.get_by_text("explore(route=").filter(visible=True).count() == 0
     assert page.get_by_text(DISCLAIMER).filter(visible=True).count() > 0
     explorer_changes(page, "app view")
-    page.locator(".krl-app").first.scroll_into_view_if_needed()
+    page.locator(LIVE).first.scroll_into_view_if_needed()
     shot(page, "app_01")
     assert app_view_errors(page) == []
     page.close()

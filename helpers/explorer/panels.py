@@ -90,6 +90,7 @@ STYLE = """<style>
   .krl-app .widget-slider .slider-container {padding: 14px 14px 14px 14px; overflow: visible;}
   .krl-app .widget-slider {overflow: visible;}
   .krl-app button, .krl-lesson button {min-height: 40px;}
+  .krl-app .widget-html-content, .krl-lesson .widget-html-content {line-height: 1.4;}
 }
 .krl-app.krl-projector {font-size: 20px; --krl-controls: 450px; --jp-widgets-font-size: 20px;
   --jp-widgets-inline-height: 36px; --jp-widgets-inline-label-width: 190px;}

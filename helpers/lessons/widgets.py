@@ -149,6 +149,7 @@ class TaskAnswer:
             flex_flow="row wrap", align_items="center")), self.feedback])
         self.widget.add_class("krl-lesson")
         self.widget.add_class("krl-task")
+        self.widget.add_class(f"krl-task-{self.task.task_id}")     # found in any view, code shown or hidden
         self._restoring = False
         if keeper is not None:
             keeper.when_ready(self._restore)

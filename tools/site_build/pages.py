@@ -433,6 +433,11 @@ body:has(#loading) #main {display: none !important;}   /* Voici's empty app shel
 .krl-first-picture {pointer-events: none; user-select: none;}
 .jp-Cell:has(> .jp-Cell-outputWrapper) > .krl-first-picture {display: none;}
 body {padding-bottom: 40px;}
+/* a phone: the lesson's code words and wide tables stay inside the screen */
+@media (max-width: 900px) {
+  .jp-RenderedHTMLCommon code, .jp-RenderedHTMLCommon pre {white-space: pre-wrap; overflow-wrap: anywhere;}
+  .jp-RenderedHTMLCommon table {display: block; max-width: 100%; overflow-x: auto;}
+}
 </style>"""
 
 
