@@ -1,198 +1,351 @@
-"""`make bench`, browser edition: figures for the JupyterLite site (make site). Printed, never asserted.
+"""`make bench`, browser edition: start-up, bytes and serving figures for the offline site. Printed, never asserted.
 
-    python benchmarks/site_benchmark.py [--site DIR] [--cold-cache] [--presses 30]
+    python benchmarks/site_benchmark.py [--site DIR] [--previous DIR] [--rounds 2] [--learners 30]
 
-* build: seconds for ``make site OFFLINE=1`` (download cache .site-cache/ as it is; --cold-cache also times a
-  build from an empty cache, which downloads about 85 MB) and for ``make site`` (Pyodide from the CDN);
-* site size of both (MB, files), and the largest parts of the offline site;
-* time from page load to the route explorer's first plot on screen, in headless Chromium on 127.0.0.1:
-  app view (Voici) and notebook view (Run All pressed as soon as the menu allows), cold (a fresh browser
-  profile) and warm (the same profile, page reloaded);
-* keypress-to-new-plot latency in the browser kernel: ArrowRight/ArrowLeft on the dose slider, from the
-  keydown to the load of the new plot image, one key at a time (median, p95), app view and notebook view.
+* build: seconds for ``make site OFFLINE=1`` (download cache as it is), the site's size on disk and on the wire;
+* start-up of lesson 01's app view, in headless Chromium on this machine, served by ``make serve-site``'s server
+  (helpers.classroom.serve): **first picture** (the lesson's build-time picture on screen), **live explorer**
+  (its live plot loaded), **responds** (a key press on the dose slider has redrawn the plot: the kernel has
+  finished the notebook and answers), **bytes** on the wire (counted by the server), and each start-up phase
+  (kernel socket opened, Python ready, course imported, notebook done). A cold visit is a fresh browser
+  profile; a warm one opens the lesson again in the same profile. Every figure for this build and for the
+  previous one (--previous; by default the build this benchmark measured last time, kept in
+  .site-cache/bench/previous-site), rounds interleaved, since this machine's speed varies from minute to minute;
+* the same on a phone (390x844, touch, CPU slowed 4x by Chromium's throttling: a mid-range phone);
+* key press -> new plot in the warm app view (median, p95);
+* thirty learners opening lesson 01 at the same moment: the requests of one cold visit replayed by 30 clients
+  with 6 connections each against ``make serve-site``, and against Python's plain file server (what ``make
+  serve-site`` ran before) in the same run: megabytes, wall time until the last learner has every file, errors,
+  and what that means on a shared 50 Mbit/s classroom Wi-Fi.
 
---compare N also builds the site with other tools/build_site.py arguments (--variant, repeatable; default
---no-warm-imports; e.g. --variant=--no-pyc) and times the cold first plot of each build, N rounds interleaved
-(the machine's load changes from minute to minute); --compare-only skips the other figures.
-
-Goals (issue 11): first plot within 20 s cold on the 2-core CI machine; slider changes within 150 ms median.
-With --site DIR an existing offline build is measured instead of building one.
+Goals (issue 17): first picture within 2 s cold; live within 8 s cold and 3 s warm; a cold lesson at most 25 MB.
 Teaching simulation, not dosing guidance.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-import test_site as ts  # noqa: E402  (the test's own build, server, browser and wait helpers: the same method)
+from browser_support import LAUNCH_ARGS, chromium_path, free_port  # noqa: E402
 
-APP = "voici/render/01_route_explorer.html"
-NOTEBOOK = "notebooks/index.html?path=01_route_explorer.ipynb"
-
-# keydown (capture phase) -> load of the next <img> inside the explorer, in page time (performance.now)
-PROBE_JS = """
-(() => {
-  if (window.__krl) { return; }
-  window.__krl = {lastKey: null, latencies: []};
-  document.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') { window.__krl.lastKey = performance.now(); }
-  }, true);
-  document.addEventListener('load', (e) => {
-    const t = e.target;
-    if (t && t.tagName === 'IMG' && t.closest && t.closest('.krl-app') && window.__krl.lastKey !== null) {
-      window.__krl.latencies.push(performance.now() - window.__krl.lastKey);
-      window.__krl.lastKey = null;
-    }
-  }, true);
-})();
-"""
+LESSON = "voici/render/01_route_explorer.html"
+PREVIOUS = ROOT / ".site-cache" / "bench" / "previous-site"
+DESKTOP = {"viewport": {"width": 1280, "height": 720}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+WIFI_MBIT = 50
+LIVE_PLOT = ".jp-Cell-outputWrapper .krl-app img.krl-plot"
+PICTURE = ".krl-first-picture img"
+PHASE_JS = "() => performance.timeOrigin"
 
 
-def size(site: Path) -> tuple[float, int]:
-    files = [p for p in site.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) / 1e6, len(files)
+# ----------------------------------------------------------------------------- serving
+class CountingServer:
+    """``make serve-site``'s application (helpers.classroom.serve.make_app) in a thread, counting the bytes and
+    the requests it sends."""
+
+    def __init__(self, site: Path):
+        import tornado.web  # noqa: F401  (imported here: the benchmark's other parts do not need it)
+        self.site, self.port = site, free_port()
+        self.bytes = 0
+        self.paths: list[str] = []
+        self._ready = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+        self._ready.wait(10)
+        self.base = f"http://127.0.0.1:{self.port}/"
+
+    def _log(self, handler) -> None:
+        self.bytes += int(handler._headers.get("Content-Length", 0) or 0)
+        self.paths.append(handler.request.uri)
+
+    def _run(self) -> None:
+        import tornado.ioloop
+
+        from helpers.classroom.serve import make_app
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        app = make_app(self.site)
+        app.settings["log_function"] = self._log
+        app.listen(self.port, address="127.0.0.1")
+        self.loop = tornado.ioloop.IOLoop.current()
+        self._ready.set()
+        self.loop.start()
+
+    def reset(self) -> None:
+        self.bytes, self.paths = 0, []
 
 
-def parts(site: Path) -> str:
-    out = []
-    for sub in ("static/pyodide", "build", "voici", "extensions", "pypi"):
-        mb, _ = size(site / sub) if (site / sub).exists() else (0.0, 0)
-        out.append(f"{sub} {mb:.1f}")
-    return ", ".join(out)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def open_to_first_plot(page, base: str, notebook_view: bool, site: Path, reload: bool = False) -> float:
-    start = time.monotonic()
-    if reload:
-        page.reload()
-    else:
-        page.goto(base + (NOTEBOOK if notebook_view else APP))
-    if notebook_view:
-        ts.run_all(page, ts.code_cells(site, "01_route_explorer.ipynb"))
-    ts.wait_plot(page)
-    return time.monotonic() - start
-
-
-def latencies(page, presses: int) -> list[float]:
-    handle = page.locator(".krl-app").first.locator(".widget-slider", has_text="Dose").locator(".noUi-handle").first
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    page.evaluate("() => { window.__krl.latencies = []; window.__krl.lastKey = null; }")
-    for i in range(presses):
-        n = page.evaluate("() => window.__krl.latencies.length")
-        page.keyboard.press("ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+def started_server(command: list[str], port: int) -> subprocess.Popen:
+    import urllib.request
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while True:
         try:
-            page.wait_for_function("(n) => window.__krl.latencies.length > n", arg=n, timeout=30_000, polling=10)
-        except Exception:  # noqa: BLE001 - a lost frame is reported as a missing value
-            page.evaluate("() => { window.__krl.lastKey = null; }")
-        page.wait_for_timeout(150)     # let a straggling frame arrive before the next key
-    return page.evaluate("() => window.__krl.latencies")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            return proc
+        except OSError as error:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(f"{command[:3]} did not start") from error
+            time.sleep(0.2)
 
 
-def measure(site: Path, presses: int) -> None:
-    network = ts.Network()
-    rows, lat = {}, {}
-    with ts.serve(site) as base:
-        for view, notebook_view in (("app view", False), ("notebook view", True)):
-            with tempfile.TemporaryDirectory(prefix="krl-bench-profile-") as profile, \
-                    ts.browser_context(network, Path(profile)) as context:
-                context.add_init_script(PROBE_JS)
-                page = context.new_page()
-                cold = open_to_first_plot(page, base, notebook_view, site)
-                warm = open_to_first_plot(page, base, notebook_view, site, reload=True)
-                rows[view] = (cold, warm)
-                ts.wait_plot(page)
-                lat[view] = latencies(page, presses)
-                page.close()
-    print("Time from page load to the explorer's first plot (s; Chromium, site on 127.0.0.1, goal: 20 s cold)")
-    print(f"{'view':<16}{'cold':>8}{'warm':>8}")
-    for view, (cold, warm) in rows.items():
-        print(f"{view:<16}{cold:>8.1f}{warm:>8.1f}")
-    print(f"\nKeypress on the dose slider -> new plot loaded, browser kernel ({presses} keys, ms; goal: median 150)")
-    print(f"{'view':<16}{'median':>8}{'p95':>8}{'min':>8}{'max':>8}{'lost':>6}")
-    for view, values in lat.items():
-        if values:
-            print(f"{view:<16}{statistics.median(values):>8.0f}{percentile(values, 0.95):>8.0f}"
-                  f"{min(values):>8.0f}{max(values):>8.0f}{presses - len(values):>6}")
-        else:
-            print(f"{view:<16}  no frame measured")
-    print(f"\n{network.requests} requests, {len(network.external)} left localhost (aborted)\n")
+# ----------------------------------------------------------------------------- one visit
+def visit(context, server: CountingServer, throttle: int = 1) -> dict:
+    """Open the lesson once in ``context``; the figures of that visit (seconds from navigation)."""
+    server.reset()
+    page = context.new_page()
+    phases: dict[str, float] = {}
+    def console(message) -> None:
+        if message.text.startswith("krl-phase "):       # written by the kernel's start-up file (epoch ms)
+            phases.setdefault(message.text.split()[1], float(message.text.split()[2]))
+        elif "Starting WebSocket" in message.text:       # JupyterLab's kernel connection (no real socket here)
+            phases.setdefault("kernel-socket", time.time() * 1000)
+    page.on("console", console)
+    if throttle > 1:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    start = time.monotonic()
+    page.goto(server.base + LESSON, wait_until="commit")
+    origin = page.evaluate(PHASE_JS)
+    figures = {}
+    # the first picture, or the live plot if a build has no picture (then "picture" is not reported)
+    seen = page.wait_for_function(f"""() => {{
+        const shown = s => {{ const i = document.querySelector(s);
+            return i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0; }};
+        return shown('{PICTURE}') ? 'picture' : shown('{LIVE_PLOT}') ? 'live' : false; }}""",
+                                  timeout=240_000, polling=50).json_value()
+    figures["picture"] = time.monotonic() - start if seen == "picture" else float("nan")
+    page.wait_for_function(f"""() => {{ const i = document.querySelector('{LIVE_PLOT}');
+        return i && i.complete && i.naturalWidth > 0; }}""", timeout=240_000, polling=50)
+    figures["live"] = time.monotonic() - start
+    old = page.evaluate(f"() => document.querySelector('{LIVE_PLOT}').src")
+    handle = page.locator(".jp-Cell-outputWrapper .krl-app .widget-slider", has_text="Dose").locator(
+        ".noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"""(old) => {{ const i = document.querySelector('{LIVE_PLOT}');
+        return i && i.src !== old && i.complete; }}""", arg=old, timeout=240_000, polling=50)
+    figures["responds"] = time.monotonic() - start
+    page.wait_for_function("() => !document.getElementById('loading')", timeout=240_000)
+    figures["done"] = time.monotonic() - start
+    page.wait_for_timeout(500)
+    figures["MB"] = server.bytes / 1e6
+    figures["requests"] = len(server.paths)
+    for name, at_ms in phases.items():
+        figures[name] = (at_ms - origin) / 1000
+    figures["paths"] = list(server.paths)
+    page.close()
+    return figures
 
 
-def compare(sites: dict[str, Path], rounds: int) -> None:
-    """Cold first plot (fresh profile) of each site, both views, rounds interleaved."""
-    network = ts.Network()
-    times = {(name, view): [] for name in sites for view in ("app view", "notebook view")}
-    for _ in range(rounds):
-        for name, site in sites.items():
-            with ts.serve(site) as base:
-                for view in ("app view", "notebook view"):
-                    with tempfile.TemporaryDirectory(prefix="krl-bench-profile-") as profile, \
-                            ts.browser_context(network, Path(profile)) as context:
-                        page = context.new_page()
-                        times[(name, view)].append(open_to_first_plot(page, base, view == "notebook view", site))
-                        page.close()
-    print(f"Cold first plot, {rounds} rounds interleaved (s, median; every value)")
-    for (name, view), values in times.items():
-        print(f"{name:<28}{view:<16}{statistics.median(values):>8.1f}   {', '.join(f'{v:.1f}' for v in values)}",
-              flush=True)
-    print()
+def browser(pw, profile: Path, device: dict):
+    return pw.chromium.launch_persistent_context(str(profile), executable_path=chromium_path(), args=LAUNCH_ARGS,
+                                                 headless=True, service_workers="allow", **device)
+
+
+def start_up(sites: dict[str, Path], rounds: int, device: dict, throttle: int = 1) -> tuple[dict, list[str]]:
+    """Cold then warm visits of each site, rounds interleaved; also the requests of the first cold visit."""
+    from playwright.sync_api import sync_playwright
+    results = {(name, kind): [] for name in sites for kind in ("cold", "warm")}
+    cold_paths: list[str] = []
+    servers = {name: CountingServer(site) for name, site in sites.items()}
+    with sync_playwright() as pw:
+        for _ in range(rounds):
+            for name in sites:
+                with tempfile.TemporaryDirectory(prefix="krl-bench-profile-") as profile:
+                    context = browser(pw, Path(profile), device)
+                    try:
+                        cold = visit(context, servers[name], throttle)
+                        warm = visit(context, servers[name], throttle)
+                    finally:
+                        context.close()
+                if not cold_paths and name == "this build":
+                    cold_paths = cold["paths"]
+                results[(name, "cold")].append(cold)
+                results[(name, "warm")].append(warm)
+    return results, cold_paths
+
+
+COLUMNS = (("picture", "picture s"), ("live", "live s"), ("responds", "responds s"), ("MB", "MB"),
+           ("requests", "requests"), ("kernel-socket", "socket"), ("python-ready", "python"),
+           ("imported-course", "imports"), ("done", "notebook"))
+
+
+def print_start_up(title: str, results: dict) -> None:
+    print(title)
+    print(f"{'build':<16}{'visit':<6}" + "".join(f"{label:>11}" for _, label in COLUMNS))
+    for (name, kind), visits in results.items():
+        cells = []
+        for key, _ in COLUMNS:
+            values = [v[key] for v in visits if key in v and v[key] == v[key]]
+            cells.append(f"{statistics.median(values):>11.1f}" if values else f"{'-':>11}")
+        print(f"{name:<16}{kind:<6}" + "".join(cells))
+    print("(medians; picture/live/responds/notebook from navigation; socket/python/imports: start-up phases)\n")
+
+
+# ----------------------------------------------------------------------------- a class at once
+async def one_learner(base: str, paths: list[str], connections: int) -> tuple[int, float, list[str]]:
+    import httpx
+    errors: list[str] = []
+    received = 0
+    start = time.monotonic()
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=300,
+                                 headers={"Accept-Encoding": "br, gzip"}) as client:
+        queue = list(paths)
+
+        async def worker():
+            nonlocal received
+            while queue:
+                path = queue.pop(0)
+                try:
+                    async with client.stream("GET", path) as response:
+                        async for chunk in response.aiter_raw():
+                            received += len(chunk)
+                        if response.status_code != 200:
+                            errors.append(f"{response.status_code} {path[:60]}")
+                except httpx.HTTPError as error:
+                    errors.append(f"{type(error).__name__} {path[:60]}")
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return received, time.monotonic() - start, errors
+
+
+def a_class_at_once(base: str, paths: list[str], learners: int, connections: int = 6) -> dict:
+    async def everyone():
+        return await asyncio.gather(*(one_learner(base, paths, connections) for _ in range(learners)))
+    start = time.monotonic()
+    done = asyncio.run(everyone())
+    wall = time.monotonic() - start
+    errors = [e for _, _, found in done for e in found]
+    return {"MB": sum(b for b, _, _ in done) / 1e6, "wall": wall,
+            "median": statistics.median(t for _, t, _ in done), "errors": errors}
+
+
+def print_class(results: dict[str, dict], learners: int, n_paths: int) -> None:
+    print(f"{learners} learners opening lesson 01 at once ({n_paths} requests each, 6 connections each, this "
+          "machine's loopback)")
+    print(f"{'server':<34}{'MB':>8}{'wall s':>9}{'median s':>10}{'errors':>8}{f'{WIFI_MBIT} Mbit/s Wi-Fi':>20}")
+    for name, r in results.items():
+        wifi_min = r["MB"] * 8 / WIFI_MBIT / 60
+        print(f"{name:<34}{r['MB']:>8.0f}{r['wall']:>9.1f}{r['median']:>10.1f}{len(r['errors']):>8}"
+              f"{wifi_min:>16.1f} min")
+        for error in r["errors"][:5]:
+            print(f"    {error}")
+    print("(the Wi-Fi column: the class's bytes over a shared link of that speed, at best)\n")
+
+
+# ----------------------------------------------------------------------------- main
+def size_mb(site: Path, wire: bool = False) -> float:
+    total = 0
+    for p in site.rglob("*"):
+        if not p.is_file() or p.name.endswith((".br", ".gz")):
+            continue
+        packed = p.with_name(p.name + ".br")
+        total += (packed if wire and packed.exists() else p).stat().st_size
+    return total / 1e6
+
+
+def build(out: Path) -> tuple[Path, float]:
+    start = time.monotonic()
+    subprocess.run(["make", "site", "OFFLINE=1", f"SITE_DIR={out}"], cwd=ROOT, check=True, capture_output=True)
+    return out, time.monotonic() - start
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, help="measure this offline build instead of building one")
-    ap.add_argument("--cold-cache", action="store_true", help="also time a build from an empty download cache")
-    ap.add_argument("--presses", type=int, default=30)
-    ap.add_argument("--compare", type=int, default=0, metavar="N",
-                    help="also time the cold first plot of other builds (--variant), N rounds interleaved")
-    ap.add_argument("--variant", action="append", metavar="ARGS",
-                    help="build_site.py arguments of a build to compare with the default (repeatable; "
-                         "default --no-warm-imports); write --variant=--no-pyc")
-    ap.add_argument("--compare-only", action="store_true",
-                    help="with --compare: skip the single-site figures (cold/warm, slider latency)")
+    ap.add_argument("--previous", type=Path, default=PREVIOUS, help="the build to compare with (default: the one "
+                    "measured last time)")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--learners", type=int, default=30)
+    ap.add_argument("--no-keep", action="store_true", help="do not keep this build as the next run's previous one")
     args = ap.parse_args(argv)
-    print("Browser edition (make site): build, size, start-up and slider latency")
+    print("Browser edition (make site OFFLINE=1): start-up, bytes, a class at once")
     with tempfile.TemporaryDirectory(prefix="krl-bench-site-") as tmp:
-        tmp = Path(tmp)
         if args.site:
             site = args.site.resolve()
         else:
-            if args.cold_cache:
-                _, cold_s, _ = ts.make_site(tmp / "cold", offline=True, extra=[f"SITE_CACHE={tmp / 'cache'}"])
-                print(f"make site OFFLINE=1, empty download cache: {cold_s:.1f} s")
-            site, warm_s, _ = ts.make_site(tmp / "site", offline=True)
-            print(f"make site OFFLINE=1, filled download cache: {warm_s:.1f} s (wheel included)")
-            cdn, cdn_s, _ = ts.make_site(tmp / "cdn", offline=False)
-            mb, n = size(cdn)
-            print(f"make site (Pyodide from the CDN): {cdn_s:.1f} s; site {mb:.1f} MB in {n} files")
-        mb, n = size(site)
-        print(f"offline site: {mb:.1f} MB in {n} files ({parts(site)} MB)\n")
-        if not args.compare_only:
-            measure(site, args.presses)
-        if args.compare:
-            wheel = next((ROOT / "dist").glob("ketamine_routes_lab-*.whl"))
-            sites = {"default build": site}
-            for i, variant in enumerate(args.variant or ["--no-warm-imports"]):
-                other = tmp / f"variant-{i}"
-                subprocess.run([str(ts.SITE_PYTHON), str(ROOT / "tools" / "build_site.py"), "--offline", "--wheel",
-                                str(wheel), "--out", str(other), "--cache", str(ROOT / ".site-cache"),
-                                *variant.split()], check=True, capture_output=True, cwd=ROOT)
-                sites[variant] = other
-            compare(sites, args.compare)
+            site, seconds = build(Path(tmp) / "site")
+            print(f"make site OFFLINE=1 (download cache filled): {seconds:.0f} s")
+        print(f"this build: {size_mb(site):.1f} MB of files, {size_mb(site, wire=True):.1f} MB as sent "
+              "(brotli copies where smaller)")
+        sites = {"this build": site}
+        if (args.previous / "index.html").exists() and args.previous.resolve() != site:
+            sites["previous build"] = args.previous.resolve()
+            print(f"previous build ({args.previous}): {size_mb(args.previous):.1f} MB of files")
+        else:
+            print(f"no previous build in {args.previous}: only this one is measured")
+        print()
+        desktop, cold_paths = start_up(sites, args.rounds, DESKTOP)
+        print_start_up(f"Lesson 01, app view, desktop 1280x720 ({args.rounds} rounds interleaved)", desktop)
+        phone, _ = start_up({"this build": site}, 1, PHONE, throttle=4)
+        print_start_up("Lesson 01, app view, phone 390x844, touch, CPU 4x slower (1 round)", phone)
+        keypresses(site)
+        port = free_port()
+        ours = started_server([sys.executable, "-m", "helpers.classroom.serve", "--site", str(site), "--port",
+                               str(port)], port)
+        peer_port = free_port()
+        peer = started_server([sys.executable, "-m", "http.server", str(peer_port), "--bind", "127.0.0.1",
+                               "--directory", str(site)], peer_port)
+        try:
+            results = {"make serve-site (tornado, brotli)": a_class_at_once(f"http://127.0.0.1:{port}", cold_paths,
+                                                                            args.learners),
+                       "python -m http.server (before)": a_class_at_once(f"http://127.0.0.1:{peer_port}",
+                                                                         cold_paths, args.learners)}
+        finally:
+            ours.terminate()
+            peer.terminate()
+        print_class(results, args.learners, len(cold_paths))
+        if not args.no_keep:
+            if PREVIOUS.exists():
+                shutil.rmtree(PREVIOUS)
+            PREVIOUS.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(site, PREVIOUS)
+            print(f"this build kept in {PREVIOUS} for the next run's comparison")
+
+
+def keypresses(site: Path, presses: int = 20) -> None:
+    """Key presses on the dose slider of the warm, live app view: key down -> new plot loaded (ms)."""
+    from playwright.sync_api import sync_playwright
+    server = CountingServer(site)
+    with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="krl-bench-profile-") as profile:
+        context = browser(pw, Path(profile), DESKTOP)
+        visit(context, server)
+        page = context.new_page()
+        page.goto(server.base + LESSON)
+        page.wait_for_function("() => !document.getElementById('loading')", timeout=240_000)
+        handle = page.locator(".jp-Cell-outputWrapper .krl-app .widget-slider", has_text="Dose").locator(
+            ".noUi-handle").first
+        handle.focus()
+        times = []
+        for i in range(presses):
+            old = page.evaluate(f"() => document.querySelector('{LIVE_PLOT}').src")
+            start = time.monotonic()
+            page.keyboard.press("ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+            try:
+                page.wait_for_function(f"""(old) => {{ const i = document.querySelector('{LIVE_PLOT}');
+                    return i && i.src !== old && i.complete; }}""", arg=old, timeout=30_000, polling=10)
+                times.append((time.monotonic() - start) * 1000)
+            except Exception:  # noqa: BLE001 - a lost frame is reported as a missing value
+                pass
+            page.wait_for_timeout(150)
+        context.close()
+    if times:
+        ordered = sorted(times)
+        print(f"Key press on the dose slider -> new plot, warm app view ({presses} keys): median "
+              f"{statistics.median(times):.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))]:.0f} ms, "
+              f"{presses - len(times)} lost\n")
 
 
 if __name__ == "__main__":
