@@ -9,12 +9,13 @@ touch the shipped notebooks; Voila serves the course itself, as ``make app`` doe
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import NamedTuple
 
 import pytest
 
-from browser_support import NOTEBOOK_DIR, ROOT, chromium, jupyter_lab, voila
+from browser_support import LAUNCH_ARGS, NOTEBOOK_DIR, ROOT, chromium_path, jupyter_lab, voila
 
 sys.path.insert(0, str(ROOT / "tools"))
 import working_copy  # noqa: E402  (a script folder, not a package)
@@ -29,9 +30,23 @@ DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
 
 
 @pytest.fixture(scope="session")
-def browser():
-    with chromium() as b:
+def playwright_driver():
+    """One Playwright driver per worker: a second sync_playwright() cannot start while one runs in the thread.
+    Service-worker requests are routed and reported (the browser-edition tests count them) only when this is
+    set as the driver starts."""
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    b = playwright_driver.chromium.launch(executable_path=chromium_path(), headless=True, args=LAUNCH_ARGS)
+    try:
         yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ and counted. Shared by tests/test_site.py and tests/test_site_learner.py."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -84,34 +83,23 @@ def serve(site: Path):
 
 
 @contextmanager
-def browser_context(network: Network, *profiles: tuple[Path, dict]):
-    """Headless Debian Chromium, one persistent context per (profile folder, device options) (its own browser
-    storage; 1280x720 unless the options say otherwise), every request routed; yields the contexts (one
-    Playwright driver for all: a second one cannot start in the same thread)."""
-    # service-worker requests are routed and reported only with this set when the Playwright driver starts
-    old = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS")
-    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
-    from playwright.sync_api import sync_playwright
+def browser_context(driver, network: Network, *profiles: tuple[Path, dict]):
+    """Headless Debian Chromium from the session's Playwright ``driver`` (tests/browser_fixtures.py), one
+    persistent context per (profile folder, device options) (its own browser storage; 1280x720 unless the
+    options say otherwise), every request routed; yields the contexts."""
     contexts = []
     try:
-        with sync_playwright() as pw:
-            try:
-                for profile, device in profiles:
-                    context = pw.chromium.launch_persistent_context(
-                        str(profile), executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True,
-                        service_workers="allow", **{"viewport": VIEWPORT, **device})
-                    context.route("**/*", network.route)
-                    context.on("request", network.count)
-                    contexts.append(context)
-                yield contexts[0] if len(contexts) == 1 else tuple(contexts)
-            finally:
-                for context in contexts:
-                    context.close()
+        for profile, device in profiles:
+            context = driver.chromium.launch_persistent_context(
+                str(profile), executable_path=chromium_path(), args=LAUNCH_ARGS, headless=True,
+                service_workers="allow", **{"viewport": VIEWPORT, **device})
+            context.route("**/*", network.route)
+            context.on("request", network.count)
+            contexts.append(context)
+        yield contexts[0] if len(contexts) == 1 else tuple(contexts)
     finally:
-        if old is None:
-            os.environ.pop("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", None)
-        else:
-            os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = old
+        for context in contexts:
+            context.close()
 
 
 def shot(page, name: str) -> None:

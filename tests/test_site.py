@@ -196,10 +196,11 @@ def test_missing_or_mismatched_pyodide_file_fails_naming_it(offline_site, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def lite(offline_site, tmp_path_factory):
+def lite(offline_site, playwright_driver, tmp_path_factory):
     """(base URL, browser context, network counter, site folder) for the offline site."""
     network = Network()
-    with serve(offline_site) as base, browser_context(network, (tmp_path_factory.mktemp("profile"), {})) as context:
+    profile = (tmp_path_factory.mktemp("profile"), {})
+    with serve(offline_site) as base, browser_context(playwright_driver, network, profile) as context:
         yield base, context, network, offline_site
     print(f"browser: {network.requests} requests, {len(network.external)} left localhost (aborted)")
 

@@ -54,13 +54,13 @@ TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture(scope="module")
-def browsers(offline_site, tmp_path_factory):
+def browsers(offline_site, playwright_driver, tmp_path_factory):
     """The served site and two browsers with their own storage: a laptop (1280x720) and a phone (390x844,
     touch, a mobile viewport)."""
     network = Network()
     phone = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-    with serve(offline_site) as base, browser_context(network, (tmp_path_factory.mktemp("laptop"), {}),
-                                                      (tmp_path_factory.mktemp("phone"), phone)) as contexts:
+    profiles = ((tmp_path_factory.mktemp("laptop"), {}), (tmp_path_factory.mktemp("phone"), phone))
+    with serve(offline_site) as base, browser_context(playwright_driver, network, *profiles) as contexts:
         yield base, contexts, network, offline_site
 
 
