@@ -222,6 +222,11 @@ def fill_prediction(box, commit: bool, tap: bool = False) -> str:
     if radios.count():
         choice = box.locator(".widget-radio-box label").first
         (choice.tap if tap else choice.click)()
+        try:
+            radios.first.wait_for(timeout=5_000)
+            box.page.wait_for_function("(r) => r.checked", arg=radios.first.element_handle(), timeout=5_000)
+        except Exception:  # noqa: BLE001 - a tap on the label's text missed the button: the button itself
+            (radios.first.tap if tap else radios.first.click)()
         given = choice.inner_text().strip()
     else:
         field = box.locator("input[type=text], textarea").first
