@@ -24,7 +24,8 @@ STORAGE_PREFIX = "ketamine-routes-lab"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LIVE = ".jp-OutputArea .krl-app:not(.krl-still)"   # the live explorer (not a first picture or a saved output)
 PLOT = f"{LIVE} img.krl-plot"
-KERNEL_MS = 240_000          # kernel start + a whole notebook on a busy 2-core machine; waits end as soon as done
+KERNEL_MS = 480_000          # kernel start + a whole notebook on a busy 2-core machine (two browsers starting
+                             # Pyodide at once under CI load took over 240 s); waits end as soon as done
 STEP_MS = 60_000             # one change in the explorer, one Check
 ORAL_TASK = "00_oral_mg_reaching_blood"
 
@@ -95,6 +96,7 @@ def browser_context(driver, network: Network, *profiles: tuple[Path, dict]):
                 service_workers="allow", **{"viewport": VIEWPORT, **device})
             context.route("**/*", network.route)
             context.on("request", network.count)
+            context.set_default_timeout(STEP_MS)     # a click waits as long as one step may take under load
             contexts.append(context)
         yield contexts[0] if len(contexts) == 1 else tuple(contexts)
     finally:
