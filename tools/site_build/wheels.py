@@ -115,15 +115,21 @@ def make_boot_wheel(dest: Path, warm_imports: bool = True) -> Path:
             "Wheel-Version: 1.0\nGenerator: build_site.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
         f"{BOOT_PACKAGE}-{version}.dist-info/top_level.txt": f"{BOOT_PACKAGE}\n",
     }
-    record = "".join(
-        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},"
-        f"{len(text.encode())}\n" for name, text in files.items())
-    record += f"{BOOT_PACKAGE}-{version}.dist-info/RECORD,,\n"
-    files[f"{BOOT_PACKAGE}-{version}.dist-info/RECORD"] = record
-    path = dest / f"{BOOT_PACKAGE}-{version}-py3-none-any.whl"
+    return write_wheel(dest, BOOT_PACKAGE, version, files)
+
+
+def write_wheel(dest: Path, name: str, version: str, files: dict[str, str]) -> Path:
+    """A pure wheel made here (``files``: member name -> text, its dist-info included): RECORD added, every
+    member dated 1980 so the same files give the same bytes. Returns its path in ``dest``."""
+    def entry(member: str, text: str) -> str:
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        return f"{member},sha256={digest},{len(text.encode())}\n"
+    record = f"{name}-{version}.dist-info/RECORD"
+    files = {**files, record: "".join(entry(m, t) for m, t in files.items()) + f"{record},,\n"}
+    path = dest / f"{name}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in files.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        for member, text in files.items():
+            info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             z.writestr(info, text)
     return path
